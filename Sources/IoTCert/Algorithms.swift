@@ -1,0 +1,172 @@
+// Signature and public-key algorithm identifiers (RFC 5280 4.1.1.2, RFC 5480, RFC 4055).
+
+/// The signature algorithms a certificate may name. The weak ones are recognised so that
+/// they can be refused with their own code instead of "unsupported".
+public enum SignatureAlgorithm: UInt8 {
+    case ecdsaSHA256 = 1
+    case ecdsaSHA384 = 2
+    case ecdsaSHA512 = 3
+    case rsaSHA256 = 4
+    case rsaSHA384 = 5
+    case rsaSHA512 = 6
+    case ecdsaSHA1 = 7
+    case rsaSHA1 = 8
+    case rsaMD5 = 9
+
+    /// SHA-1 and MD5: collisions are practical, so nothing signed with them is trusted.
+    public var isWeak: Bool { rawValue >= SignatureAlgorithm.ecdsaSHA1.rawValue }
+    public var isECDSA: Bool {
+        self == .ecdsaSHA256 || self == .ecdsaSHA384 || self == .ecdsaSHA512
+            || self == .ecdsaSHA1
+    }
+
+    /// The port's hash identifier (IOTCERT_HASH_*), for the strong algorithms.
+    var hashAlgorithm: UInt32 {
+        switch self {
+        case .ecdsaSHA256, .rsaSHA256: return 1
+        case .ecdsaSHA384, .rsaSHA384: return 2
+        case .ecdsaSHA512, .rsaSHA512: return 3
+        case .ecdsaSHA1, .rsaSHA1, .rsaMD5: return 0
+        }
+    }
+
+    var digestLength: Int {
+        switch hashAlgorithm {
+        case 1: return 32
+        case 2: return 48
+        default: return 64
+        }
+    }
+
+    /// AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER,
+    ///                                    parameters ANY DEFINED BY algorithm OPTIONAL }
+    /// ECDSA: parameters absent (RFC 5758 3.2). RSA: NULL (RFC 4055 5), absent tolerated.
+    init(algorithmIdentifier value: DERValue) throws(IoTCertError) {
+        guard value.tag == .sequence else { throw .derUnexpectedTag }
+        var r = try value.children()
+        let oid = try r.read().objectIdentifier()
+        let ecdsa: SignatureAlgorithm?
+        switch oid.key {
+        case .ecdsaWithSHA256: ecdsa = .ecdsaSHA256
+        case .ecdsaWithSHA384: ecdsa = .ecdsaSHA384
+        case .ecdsaWithSHA512: ecdsa = .ecdsaSHA512
+        case .ecdsaWithSHA1: ecdsa = .ecdsaSHA1
+        default: ecdsa = nil
+        }
+        if let ecdsa {
+            try r.finish()
+            self = ecdsa
+            return
+        }
+        switch oid.key {
+        case .sha256WithRSA: self = .rsaSHA256
+        case .sha384WithRSA: self = .rsaSHA384
+        case .sha512WithRSA: self = .rsaSHA512
+        case .sha1WithRSA: self = .rsaSHA1
+        case .md5WithRSA, .md2WithRSA: self = .rsaMD5
+        default: throw .certUnsupportedSignatureAlgorithm
+        }
+        if !r.isAtEnd { try r.read().null() }
+        try r.finish()
+    }
+}
+
+/// The public-key algorithms the core verifies with.
+public enum KeyAlgorithm: UInt8 {
+    case ecP256 = 1
+    case ecP384 = 2
+    case rsa = 3
+}
+
+/// A subject public key, as views into the certificate or bundle that holds it.
+public struct PublicKey {
+    public let algorithm: KeyAlgorithm
+    /// EC: the uncompressed point (0x04 || X || Y). RSA: the modulus, no leading zero.
+    public let key: UnsafeRawBufferPointer
+    /// RSA: the public exponent, no leading zero. EC: empty.
+    public let exponent: UnsafeRawBufferPointer
+
+    public init(algorithm: KeyAlgorithm, key: UnsafeRawBufferPointer,
+                exponent: UnsafeRawBufferPointer) {
+        self.algorithm = algorithm
+        self.key = key
+        self.exponent = exponent
+    }
+
+    /// The key size in bits: the curve's, or the modulus's exact bit length.
+    public var bits: Int {
+        switch algorithm {
+        case .ecP256: return 256
+        case .ecP384: return 384
+        case .rsa:
+            guard key.count > 0 else { return 0 }
+            return key.count * 8 - key[0].leadingZeroBitCount
+        }
+    }
+
+    /// Two keys are the same key when algorithm and bytes match.
+    public func sameKey(_ other: PublicKey) -> Bool {
+        algorithm == other.algorithm && key.bytesEqual(other.key)
+            && exponent.bytesEqual(other.exponent)
+    }
+
+    /// SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
+    ///                                     subjectPublicKey BIT STRING }
+    /// EC (RFC 5480 2.1.1): parameters are a namedCurve OID; explicit curves are refused.
+    /// RSA (RFC 3279 2.3.1): parameters NULL; the key is RSAPublicKey ::= SEQUENCE {
+    ///   modulus INTEGER, publicExponent INTEGER }.
+    init(subjectPublicKeyInfo value: DERValue) throws(IoTCertError) {
+        guard value.tag == .sequence else { throw .derUnexpectedTag }
+        var r = try value.children()
+        let algorithmID = try r.read(.sequence)
+        let keyBits = try r.read().octetAlignedBitString()
+        try r.finish()
+        var a = try algorithmID.children()
+        let oid = try a.read().objectIdentifier()
+        if oid == .ecPublicKey {
+            let parameters = try a.read()
+            try a.finish()
+            guard parameters.tag == .objectIdentifier else { throw .certUnsupportedCurve }
+            let curve = try parameters.objectIdentifier()
+            let algorithm: KeyAlgorithm
+            let pointLength: Int
+            switch curve.key {
+            case .prime256v1: algorithm = .ecP256; pointLength = 65
+            case .secp384r1: algorithm = .ecP384; pointLength = 97
+            default: throw .certUnsupportedCurve
+            }
+            // Only the uncompressed form: compressed points need a square root the port
+            // does not promise, and the hybrid form is never used in the Web PKI.
+            guard keyBits.count == pointLength, keyBits[0] == 0x04 else {
+                throw .certBadPublicKey
+            }
+            self.init(algorithm: algorithm, key: keyBits, exponent: .empty)
+        } else if oid == .rsaEncryption {
+            if !a.isAtEnd { try a.read().null() }
+            try a.finish()
+            let (modulus, exponent) = try PublicKey.rsaPublicKey(keyBits, depth: algorithmID.depth)
+            self.init(algorithm: .rsa, key: modulus, exponent: exponent)
+        } else {
+            throw .certUnsupportedKeyAlgorithm
+        }
+    }
+
+    /// RSAPublicKey inside the BIT STRING; any defect in it is a bad key, not bad DER of the
+    /// certificate, so that the error names what is wrong.
+    private static func rsaPublicKey(_ bits: UnsafeRawBufferPointer, depth: UInt8)
+        throws(IoTCertError) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer)
+    {
+        do {
+            var k = DERReader(bits, depth: depth + 1)
+            let rsaKey = try k.read(.sequence)
+            try k.finish()
+            var n = try rsaKey.children()
+            let modulus = try n.read().positiveMagnitude()
+            let exponent = try n.read().positiveMagnitude()
+            try n.finish()
+            return (modulus, exponent)
+        } catch {
+            throw .certBadPublicKey
+        }
+    }
+}

@@ -1,0 +1,266 @@
+// Certificate extensions (RFC 5280 4.2). Each recognised extension is decoded once, when the
+// certificate is read, into a few bytes of flags and views; the variable-length ones
+// (subjectAltName, nameConstraints) stay views and are walked when a check needs them.
+//
+// Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
+// Extension  ::= SEQUENCE { extnID OBJECT IDENTIFIER,
+//                           critical BOOLEAN DEFAULT FALSE,
+//                           extnValue OCTET STRING }
+
+/// Extended key usages the validator acts on, as bits.
+public struct ExtendedKeyUsage: Equatable {
+    public let raw: UInt8
+    public init(raw: UInt8) { self.raw = raw }
+    public static var serverAuth: ExtendedKeyUsage { ExtendedKeyUsage(raw: 1) }
+    public static var clientAuth: ExtendedKeyUsage { ExtendedKeyUsage(raw: 2) }
+    public static var any: ExtendedKeyUsage { ExtendedKeyUsage(raw: 4) }
+    /// Some other purpose (code signing, OCSP signing, ...).
+    public static var other: ExtendedKeyUsage { ExtendedKeyUsage(raw: 8) }
+    public func contains(_ u: ExtendedKeyUsage) -> Bool { raw & u.raw == u.raw }
+}
+
+/// keyUsage bits, bit 0 being digitalSignature (RFC 5280 4.2.1.3).
+public enum KeyUsageBit: UInt16 {
+    case digitalSignature = 0, nonRepudiation, keyEncipherment, dataEncipherment,
+        keyAgreement, keyCertSign, cRLSign, encipherOnly, decipherOnly
+}
+
+/// The extensions of one certificate, decoded.
+public struct Extensions {
+    /// basicConstraints present.
+    public var hasBasicConstraints = false
+    public var isCA = false
+    /// pathLenConstraint, or -1 when absent.
+    public var pathLength: Int32 = -1
+    /// keyUsage bits (bit i = `KeyUsageBit(rawValue: i)`); nil when the extension is absent.
+    public var keyUsage: UInt16?
+    /// extKeyUsage; nil when absent.
+    public var extendedKeyUsage: ExtendedKeyUsage?
+    /// subjectAltName: the GeneralNames SEQUENCE content; nil when absent.
+    public var subjectAltName: UnsafeRawBufferPointer?
+    public var subjectAltNameCritical = false
+    /// nameConstraints present; subtrees' content (empty view when a part is absent).
+    public var hasNameConstraints = false
+    public var permittedSubtrees: UnsafeRawBufferPointer = .empty
+    public var excludedSubtrees: UnsafeRawBufferPointer = .empty
+    /// subjectKeyIdentifier and the keyIdentifier of authorityKeyIdentifier (views; empty
+    /// when absent). Used only to order candidate issuers, never to decide trust.
+    public var subjectKeyID: UnsafeRawBufferPointer = .empty
+    public var authorityKeyID: UnsafeRawBufferPointer = .empty
+    /// Extension values recognised but not enforced, kept for tools (views into the DER).
+    public var certificatePolicies: UnsafeRawBufferPointer = .empty
+    public var crlDistributionPoints: UnsafeRawBufferPointer = .empty
+    public var authorityInfoAccess: UnsafeRawBufferPointer = .empty
+    /// policyConstraints / policyMappings / inhibitAnyPolicy present.
+    public var hasPolicyControls = false
+    /// A critical extension the validator does not enforce: it must refuse the certificate
+    /// (RFC 5280 4.2). Policy controls count here when critical, since policy processing is
+    /// not implemented (a documented limit).
+    public var hasUnhandledCriticalExtension = false
+    /// How many extensions the certificate carries.
+    public var count: UInt8 = 0
+
+    public init() {}
+}
+
+/// Most extensions one certificate may carry. Public CA certificates carry about ten; the
+/// bound keeps the duplicate check (quadratic) cheap.
+public let extensionsMax = 32
+
+extension Extensions {
+    /// Decodes the `[3] EXPLICIT Extensions` field.
+    init(explicit field: DERValue) throws(IoTCertError) {
+        self.init()
+        var outer = try field.children()
+        let list = try outer.read(.sequence)
+        try outer.finish()
+        var r = try list.children()
+        guard !r.isAtEnd else { throw .certEmptyExtensions }
+        var seen = DERReader(list.content, depth: list.depth + 1)  // second pass: duplicates
+        var index = 0
+        while !r.isAtEnd {
+            guard index < extensionsMax else { throw .certBadExtension }
+            var e = try r.read(.sequence).children()
+            let oid = try e.read().objectIdentifier()
+            var critical = false
+            if let flag = try e.readIfPresent(.boolean) {
+                critical = try flag.boolean()
+                guard critical else { throw .derBadBoolean }  // DEFAULT FALSE is omitted in DER
+            }
+            let value = try e.read(.octetString)
+            try e.finish()
+            try Extensions.checkNotSeenBefore(oid, index: index, in: &seen)
+            try decode(oid, critical: critical, value: value)
+            index += 1
+        }
+        count = UInt8(index)
+    }
+
+    /// Refuses an extension OID that appeared among the first `index` extensions.
+    private static func checkNotSeenBefore(_ oid: OID, index: Int, in reader: inout DERReader)
+        throws(IoTCertError)
+    {
+        var scan = DERReader(reader.bytes, depth: reader.depth)
+        for _ in 0..<index {
+            var e = try scan.read(.sequence).children()
+            if try e.read().objectIdentifier().bytes.bytesEqual(oid.bytes) {
+                throw .certDuplicateExtension
+            }
+        }
+    }
+
+    private mutating func decode(_ oid: OID, critical: Bool, value: DERValue)
+        throws(IoTCertError)
+    {
+        var r = try value.nested()
+        let inner = try r.read()
+        try r.finish()
+        do {
+            try decodeKnown(oid, critical: critical, inner)
+        } catch let error {
+            // A DER defect inside a known extension's value is reported as a bad extension,
+            // so the code says where the problem is; structural codes pass through.
+            switch error {
+            case .certDuplicateExtension, .certBadGeneralName: throw error
+            default: throw .certBadExtension
+            }
+        }
+    }
+
+    private mutating func decodeKnown(_ oid: OID, critical: Bool, _ inner: DERValue)
+        throws(IoTCertError)
+    {
+        switch oid.key {
+        case .basicConstraints: try decodeBasicConstraints(inner)
+        case .keyUsage: try decodeKeyUsage(inner)
+        case .extKeyUsage: try decodeExtendedKeyUsage(inner)
+        case .subjectAltName:
+            guard inner.tag == .sequence else { throw .derUnexpectedTag }
+            try validateGeneralNames(inner)
+            subjectAltName = inner.content
+            subjectAltNameCritical = critical
+        case .nameConstraints: try decodeNameConstraints(inner)
+        case .subjectKeyIdentifier:
+            guard inner.tag == .octetString else { throw .derUnexpectedTag }
+            subjectKeyID = inner.content
+        case .authorityKeyIdentifier: try decodeAuthorityKeyIdentifier(inner)
+        case .certificatePolicies:
+            try requireNonEmptySequence(inner)
+            certificatePolicies = inner.content
+        case .crlDistributionPoints:
+            try requireNonEmptySequence(inner)
+            crlDistributionPoints = inner.content
+        case .authorityInfoAccess:
+            try requireNonEmptySequence(inner)
+            authorityInfoAccess = inner.content
+        case .policyConstraints, .policyMappings:
+            guard inner.tag == .sequence else { throw .derUnexpectedTag }
+            try markPolicyControl(critical)
+        case .inhibitAnyPolicy:
+            _ = try inner.smallUnsigned()
+            try markPolicyControl(critical)
+        case .issuerAltName:
+            guard inner.tag == .sequence else { throw .derUnexpectedTag }
+            try validateGeneralNames(inner)
+        default:
+            if critical { hasUnhandledCriticalExtension = true }
+        }
+    }
+
+    private mutating func markPolicyControl(_ critical: Bool) throws(IoTCertError) {
+        hasPolicyControls = true
+        if critical { hasUnhandledCriticalExtension = true }
+    }
+
+    /// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE,
+    ///                                 pathLenConstraint INTEGER (0..MAX) OPTIONAL }
+    private mutating func decodeBasicConstraints(_ inner: DERValue) throws(IoTCertError) {
+        guard inner.tag == .sequence else { throw .derUnexpectedTag }
+        var r = try inner.children()
+        if let flag = try r.readIfPresent(.boolean) {
+            isCA = try flag.boolean()
+            guard isCA else { throw .derBadBoolean }  // DEFAULT FALSE is omitted in DER
+        }
+        if let length = try r.readIfPresent(.integer) {
+            pathLength = Int32(try length.smallUnsigned(max: 255))
+        }
+        try r.finish()
+        hasBasicConstraints = true
+    }
+
+    /// KeyUsage ::= BIT STRING { digitalSignature (0), ..., decipherOnly (8) }
+    /// At least one bit must be set (4.2.1.3); bits past decipherOnly are ignored.
+    private mutating func decodeKeyUsage(_ inner: DERValue) throws(IoTCertError) {
+        let (bits, _) = try inner.bitString()
+        var usage: UInt16 = 0
+        for bit in 0..<9 where bit / 8 < bits.count {
+            if bits[bit / 8] & (0x80 >> UInt8(bit % 8)) != 0 { usage |= 1 << UInt16(bit) }
+        }
+        var any = usage != 0
+        for b in bits where b != 0 { any = true }
+        guard any else { throw .certBadExtension }
+        keyUsage = usage
+    }
+
+    /// ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId
+    private mutating func decodeExtendedKeyUsage(_ inner: DERValue) throws(IoTCertError) {
+        guard inner.tag == .sequence else { throw .derUnexpectedTag }
+        var r = try inner.children()
+        guard !r.isAtEnd else { throw .certBadExtension }
+        var usage: UInt8 = 0
+        while !r.isAtEnd {
+            let purpose = try r.read().objectIdentifier()
+            switch purpose.key {
+            case .serverAuth: usage |= ExtendedKeyUsage.serverAuth.raw
+            case .clientAuth: usage |= ExtendedKeyUsage.clientAuth.raw
+            case .anyExtendedKeyUsage: usage |= ExtendedKeyUsage.any.raw
+            default: usage |= ExtendedKeyUsage.other.raw
+            }
+        }
+        extendedKeyUsage = ExtendedKeyUsage(raw: usage)
+    }
+
+    /// NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL,
+    ///                                excludedSubtrees  [1] GeneralSubtrees OPTIONAL }
+    /// An empty NameConstraints is refused (4.2.1.10: at least one field MUST be present).
+    private mutating func decodeNameConstraints(_ inner: DERValue) throws(IoTCertError) {
+        guard inner.tag == .sequence else { throw .derUnexpectedTag }
+        var r = try inner.children()
+        let permitted = try r.readIfPresent(.context(0, constructed: true))
+        let excluded = try r.readIfPresent(.context(1, constructed: true))
+        try r.finish()
+        guard permitted != nil || excluded != nil else { throw .certBadExtension }
+        if let permitted {
+            _ = try validateGeneralSubtrees(permitted)
+            permittedSubtrees = permitted.content
+        }
+        if let excluded {
+            _ = try validateGeneralSubtrees(excluded)
+            excludedSubtrees = excluded.content
+        }
+        hasNameConstraints = true
+    }
+
+    /// AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL,
+    ///     authorityCertIssuer [1] GeneralNames OPTIONAL,
+    ///     authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
+    private mutating func decodeAuthorityKeyIdentifier(_ inner: DERValue) throws(IoTCertError) {
+        guard inner.tag == .sequence else { throw .derUnexpectedTag }
+        var r = try inner.children()
+        if let keyID = try r.readIfPresent(.context(0)) { authorityKeyID = keyID.content }
+        let issuer = try r.readIfPresent(.context(1, constructed: true))
+        let serial = try r.readIfPresent(.context(2))
+        // Both or neither (4.2.1.1).
+        guard (issuer == nil) == (serial == nil) else { throw .certBadExtension }
+        if let serial { _ = try serial.integerBytes(tag: .context(2)) }
+        try r.finish()
+    }
+}
+
+private func requireNonEmptySequence(_ inner: DERValue) throws(IoTCertError) {
+    guard inner.tag == .sequence else { throw .derUnexpectedTag }
+    var r = try inner.children()
+    guard !r.isAtEnd else { throw .certBadExtension }
+    // Each element must at least be a well-formed TLV.
+    while !r.isAtEnd { _ = try r.read() }
+}

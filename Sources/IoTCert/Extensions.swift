@@ -29,6 +29,7 @@ public enum KeyUsageBit: UInt16 {
 public struct Extensions {
     /// basicConstraints present.
     public var hasBasicConstraints = false
+    public var basicConstraintsCritical = false
     public var isCA = false
     /// pathLenConstraint, or -1 when absent.
     public var pathLength: Int32 = -1
@@ -47,6 +48,9 @@ public struct Extensions {
     /// when absent). Used only to order candidate issuers, never to decide trust.
     public var subjectKeyID: UnsafeRawBufferPointer = .empty
     public var authorityKeyID: UnsafeRawBufferPointer = .empty
+    /// authorityKeyIdentifier present, and whether it names the issuer by name and serial.
+    public var hasAuthorityKeyIdentifier = false
+    public var authorityKeyIDHasIssuerAndSerial = false
     /// Extension values recognised but not enforced, kept for tools (views into the DER).
     public var certificatePolicies: UnsafeRawBufferPointer = .empty
     public var crlDistributionPoints: UnsafeRawBufferPointer = .empty
@@ -131,7 +135,9 @@ extension Extensions {
         throws(IoTCertError)
     {
         switch oid.key {
-        case .basicConstraints: try decodeBasicConstraints(inner)
+        case .basicConstraints:
+            try decodeBasicConstraints(inner)
+            basicConstraintsCritical = critical
         case .keyUsage: try decodeKeyUsage(inner)
         case .extKeyUsage: try decodeExtendedKeyUsage(inner)
         case .subjectAltName:
@@ -141,9 +147,12 @@ extension Extensions {
             subjectAltNameCritical = critical
         case .nameConstraints: try decodeNameConstraints(inner)
         case .subjectKeyIdentifier:
+            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.1.2
             guard inner.tag == .octetString else { throw .derUnexpectedTag }
             subjectKeyID = inner.content
-        case .authorityKeyIdentifier: try decodeAuthorityKeyIdentifier(inner)
+        case .authorityKeyIdentifier:
+            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.1.1
+            try decodeAuthorityKeyIdentifier(inner)
         case .certificatePolicies:
             try requireNonEmptySequence(inner)
             certificatePolicies = inner.content
@@ -151,6 +160,7 @@ extension Extensions {
             try requireNonEmptySequence(inner)
             crlDistributionPoints = inner.content
         case .authorityInfoAccess:
+            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.2.1
             try requireNonEmptySequence(inner)
             authorityInfoAccess = inner.content
         case .policyConstraints, .policyMappings:
@@ -254,6 +264,8 @@ extension Extensions {
         guard (issuer == nil) == (serial == nil) else { throw .certBadExtension }
         if let serial { _ = try serial.integerBytes(tag: .context(2)) }
         try r.finish()
+        hasAuthorityKeyIdentifier = true
+        authorityKeyIDHasIssuerAndSerial = issuer != nil
     }
 }
 

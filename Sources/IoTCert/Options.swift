@@ -1,0 +1,123 @@
+// What a verification is asked to decide, and what it reports.
+
+/// What the leaf certificate will be used for.
+public enum Purpose: UInt8 {
+    /// Any purpose: no extended-key-usage or leaf key-usage check.
+    case any = 0
+    /// A TLS server (id-kp-serverAuth).
+    case serverAuth = 1
+    /// A TLS client (id-kp-clientAuth).
+    case clientAuth = 2
+}
+
+/// The identity the leaf must prove. Views into caller memory.
+public enum PeerName {
+    case none
+    /// A DNS host name in ASCII (A-labels), without a trailing dot.
+    case dns(UnsafeRawBufferPointer)
+    /// An IPv4 (4 bytes) or IPv6 (16 bytes) address in network order.
+    case ip(UnsafeRawBufferPointer)
+    /// An email address (RFC 822 mailbox).
+    case email(UnsafeRawBufferPointer)
+}
+
+/// The bounds of one verification. Each protects the device against a hostile or broken
+/// peer; exceeding one ends the verification with its own error.
+public struct Limits {
+    /// Largest `depthMax` any caller may ask for: the size of the path record.
+    public static let depthCeiling: UInt8 = 16
+
+    /// Most certificates in a path, leaf included, trust anchor excluded. Web PKI paths
+    /// have 2 to 4; webpki allows 6 sub-CAs. Default 8.
+    public var depthMax: UInt8 = 8
+    /// Most certificates one peer may present. TLS servers send 2 to 4; a long list costs
+    /// candidate scans on every step. Default 16.
+    public var presentedMax: UInt8 = 16
+    /// Most issuer candidates (same name) considered for one certificate. Default 16.
+    public var candidatesMax: UInt8 = 16
+    /// Signature checks one verification may spend: webpki's 100, chosen after Go's
+    /// path-building denial of service (CVE-2018-16875). Each costs milliseconds on a
+    /// device, so this is also the worst-case time bound.
+    public var signaturesMax: UInt16 = 100
+    /// Name-constraint comparisons (one name against one subtree) one verification may
+    /// spend. Quadratic inputs (thousands of names against thousands of subtrees, limbo's
+    /// nc-dos cases) stop here. Default 50,000: about 10 ms on a Cortex-M4 at 100 MHz.
+    public var nameComparisonsMax: UInt32 = 50_000
+    /// Candidate considerations (path-search steps) one verification may spend, webpki's
+    /// build_chain_calls. Bounds the search even where no signature is checked.
+    public var stepsMax: UInt32 = 20_000
+
+    public init() {}
+}
+
+/// How to verify.
+public struct VerifyOptions {
+    /// The current time in seconds since 1970, or nil when the device has no trusted clock;
+    /// then the trust store's build time is the lower bound for expiry.
+    public var time: Int64?
+    public var purpose: Purpose = .serverAuth
+    public var peerName: PeerName = .none
+    public var limits = Limits()
+
+    public init(time: Int64?, purpose: Purpose = .serverAuth, peerName: PeerName = .none) {
+        self.time = time
+        self.purpose = purpose
+        self.peerName = peerName
+    }
+}
+
+/// Certificate indices of a path, leaf first, as a fixed array so that no allocation is
+/// needed. Index i < presented count is the i-th presented certificate; index n + j is the
+/// trust store's j-th stored certificate.
+public struct PathIndices {
+    private var storage: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16,
+                          UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+    public init() {}
+
+    // Raw-byte access (withUnsafeBytes + load/storeBytes) would be shorter, but on armv7em
+    // Embedded Swift lowers it through an allocating path; rebinding the tuple does not. A
+    // settable public subscript would also emit a `_modify` coroutine that needs a
+    // coroutine-frame allocator, hence the separate setter.
+    public subscript(i: Int) -> UInt16 {
+        precondition(i >= 0 && i < Int(Limits.depthCeiling), "path index out of range")
+        var copy = storage
+        return withUnsafePointer(to: &copy) {
+            $0.withMemoryRebound(to: UInt16.self, capacity: 16) { $0[i] }
+        }
+    }
+
+    public mutating func set(_ i: Int, _ value: UInt16) {
+        precondition(i >= 0 && i < Int(Limits.depthCeiling), "path index out of range")
+        withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: UInt16.self, capacity: 16) { $0[i] = value }
+        }
+    }
+}
+
+/// The outcome of a verification.
+public struct VerifyResult {
+    /// nil when a valid path was found; otherwise the most specific reason none was.
+    public var error: IoTCertError?
+    /// The path found, leaf first (empty on failure).
+    public var path = PathIndices()
+    public var pathLength: UInt8 = 0
+    /// The trust anchor that ended the path, or -1.
+    public var anchorIndex: Int32 = -1
+    /// The certificate that caused `error` (numbered as in `path`), or -1 when the cause is
+    /// not one certificate (budget exhaustion, no anchor at all, a trust anchor).
+    public var failingIndex: Int32 = -1
+    /// Signature verifications performed (memo hits excluded).
+    public var signaturesChecked: UInt16 = 0
+    /// Candidate considerations made.
+    public var steps: UInt32 = 0
+    /// Name-constraint comparisons made.
+    public var nameComparisons: UInt32 = 0
+    /// Most workspace bytes in use.
+    public var workspaceHighWater: UInt32 = 0
+
+    public init() {}
+
+    public var isValid: Bool { error == nil }
+}

@@ -1,0 +1,179 @@
+// Path building and path validation as one depth-first search (Sleevi's rule, RFC 4158):
+// each candidate issuer is fully checked against the path below it before the search goes
+// deeper, so a failed candidate simply makes the search try the next one. The stack is an
+// array of frames in the caller's workspace; there is no recursion.
+//
+// Candidates for the issuer of a certificate are, in order: trust anchors whose subject is
+// the certificate's issuer name; then certificates (presented, then stored) with that
+// subject whose subjectKeyIdentifier equals the certificate's authorityKeyIdentifier; then
+// the other certificates with that subject. Key identifiers only order the search.
+//
+// Cycles cannot loop: a certificate already on the path, or another certificate with the
+// same subject and key (the same logical CA), is never a candidate again; and the path is
+// never longer than depthMax.
+
+/// One level of the search: a certificate on the current path and where the search stands
+/// among its candidate issuers.
+struct Frame {
+    var certificate: Certificate
+    /// Its number: presented 0..<n, then stored n..<n+m.
+    var index: UInt16
+    /// Next candidate position (see `PathSearch.nextCandidate`).
+    var cursor: UInt32 = 0
+    /// Name-matching candidates tried so far.
+    var candidatesTried: UInt8 = 0
+}
+
+/// The workspace one verification needs with `limits`: its frames, aligned.
+public func workspaceBytesNeeded(_ limits: Limits) -> Int {
+    Workspace.bytesNeeded(Frame.self, count: Int(limits.depthMax))
+}
+
+/// Verifies that the presented chain (leaf first, then any certificates in any order) leads
+/// to a trust anchor of `store` under `options`, using only `workspace` for memory.
+public func verify(presented: CertificateList, store: TrustStore, options: VerifyOptions,
+                   workspace: UnsafeMutableRawBufferPointer) -> VerifyResult {
+    var result = VerifyResult()
+    var memory = Workspace(workspace)
+    var search = PathSearch(presented: presented, store: store, options: options)
+    do {
+        try search.validateArguments()
+        let frames = try memory.allocate(Frame.self, count: Int(options.limits.depthMax))
+        try search.run(frames, &result)
+    } catch {
+        result.error = error
+        result.failingIndex = search.failingIndex
+    }
+    result.signaturesChecked = search.signaturesUsed
+    result.steps = search.steps
+    result.nameComparisons = search.comparisons.used
+    result.workspaceHighWater = UInt32(truncatingIfNeeded: memory.highWater)
+    return result
+}
+
+/// The mutable state of one search.
+struct PathSearch {
+    let presented: CertificateList
+    let store: TrustStore
+    let options: VerifyOptions
+    let time: VerificationTime
+    var signaturesUsed: UInt16 = 0
+    var steps: UInt32 = 0
+    var comparisons: ComparisonBudget
+    /// The most specific failure so far, with its rank and the certificate it concerns.
+    var failure: IoTCertError = .pathNoTrustAnchor
+    var failureRank = -1
+    var failingIndex: Int32 = -1
+
+    init(presented: CertificateList, store: TrustStore, options: VerifyOptions) {
+        self.presented = presented
+        self.store = store
+        self.options = options
+        time = VerificationTime(now: options.time, lowerBound: store.buildTime)
+        comparisons = ComparisonBudget(max: options.limits.nameComparisonsMax)
+    }
+
+    var certificateCount: Int { presented.count + store.storedCount }
+
+    func der(_ k: Int) -> UnsafeRawBufferPointer {
+        k < presented.count ? presented[k] : store.stored(k - presented.count)
+    }
+
+    func validateArguments() throws(IoTCertError) {
+        let limits = options.limits
+        guard limits.depthMax >= 1, limits.depthMax <= Limits.depthCeiling,
+            limits.candidatesMax >= 1, limits.presentedMax >= 1
+        else { throw .limitOutOfRange }
+        guard presented.count >= 1 else { throw .invalidArgument }
+        guard presented.count <= Int(limits.presentedMax) else { throw .tooManyCertificates }
+        // Certificate numbers are UInt16 in the result; anchors are scanned per step.
+        guard certificateCount < Int(UInt16.max), store.anchorCount < Int(UInt16.max) else {
+            throw .tooManyTrustedCertificates
+        }
+        try validatePeerName(options.peerName)
+    }
+
+    /// The whole search. Returns with `result` filled on success; throws the most specific
+    /// failure otherwise.
+    mutating func run(_ frames: UnsafeMutablePointer<Frame>, _ result: inout VerifyResult)
+        throws(IoTCertError)
+    {
+        failingIndex = 0
+        let leaf = try Certificate(der: presented[0])
+        try time.check(notBefore: leaf.notBefore, notAfter: leaf.notAfter)
+        try checkLeaf(leaf, purpose: options.purpose)
+        try checkPeerName(leaf, options.peerName)
+        failingIndex = -1
+        frames.initialize(to: Frame(certificate: leaf, index: 0))
+        var depth = 1
+        // Bounded by stepsMax: every iteration is one step.
+        while depth > 0 {
+            steps += 1
+            guard steps <= options.limits.stepsMax else { throw .pathStepBudgetExhausted }
+            let top = frames + (depth - 1)
+            guard let candidate = try nextCandidate(top) else {
+                depth -= 1
+                continue
+            }
+            if candidate < store.anchorCount {
+                if try tryAnchor(candidate, frames, depth) {
+                    result.anchorIndex = Int32(candidate)
+                    result.pathLength = UInt8(depth)
+                    for i in 0..<depth { result.path.set(i, frames[i].index) }
+                    failingIndex = -1
+                    return
+                }
+            } else if let issuer = try tryIssuer(candidate - store.anchorCount, frames, depth) {
+                (frames + depth).initialize(
+                    to: Frame(certificate: issuer,
+                              index: UInt16(candidate - store.anchorCount)))
+                depth += 1
+            }
+        }
+        throw failure
+    }
+
+    /// The next candidate for the issuer of `frame`'s certificate: an anchor number
+    /// (< anchorCount) or anchorCount + a certificate number; nil when exhausted.
+    /// Positions: [0, A) anchors; [A, A+T) certificates whose key id matches; [A+T, A+2T)
+    /// the others (A anchors, T certificates).
+    mutating func nextCandidate(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int? {
+        let anchors = store.anchorCount
+        let total = certificateCount
+        let child = frame.pointee.certificate
+        let end = anchors + 2 * total
+        while Int(frame.pointee.cursor) < end {
+            let position = Int(frame.pointee.cursor)
+            frame.pointee.cursor += 1
+            let matched: Bool
+            if position < anchors {
+                matched = store.anchorSubjectMatches(position, name: child.issuer)
+            } else {
+                let k = (position - anchors) % total
+                let keyPass = position - anchors < total
+                matched = candidateMatches(k, child: child, keyIDPass: keyPass)
+            }
+            guard matched else { continue }
+            frame.pointee.candidatesTried += 1
+            guard frame.pointee.candidatesTried <= options.limits.candidatesMax else {
+                throw .pathCandidatesExceeded
+            }
+            return position < anchors ? position : anchors + (position - anchors) % total
+        }
+        return nil
+    }
+
+    /// Whether certificate k has the child's issuer as subject, and belongs to this pass:
+    /// the key-id pass takes those whose subjectKeyIdentifier equals the child's
+    /// authorityKeyIdentifier, the other pass the rest.
+    func candidateMatches(_ k: Int, child: Certificate, keyIDPass: Bool) -> Bool {
+        guard let subject = try? locateSubject(der(k)), subject.bytesEqual(child.issuer) else {
+            return false
+        }
+        let wanted = child.extensions.authorityKeyID
+        guard wanted.count > 0 else { return !keyIDPass }
+        // A candidate that does not parse fails later with its own code, in the second pass.
+        guard let c = try? Certificate(der: der(k)) else { return !keyIDPass }
+        return c.extensions.subjectKeyID.bytesEqual(wanted) == keyIDPass
+    }
+}

@@ -1,0 +1,168 @@
+// The two kinds of step of the path search: ending the path at a trust anchor, and
+// extending it by an intermediate. Each applies every check that the new link makes
+// possible, cheap ones first, the signature last but one (name constraints and revocation
+// only mean something once the issuer is known to be the real one).
+
+import CIoTCert
+
+extension PathSearch {
+    /// Tries anchor `i` as the issuer of the top certificate. True when the path is complete
+    /// and valid; false when this anchor fails (the failure is recorded).
+    mutating func tryAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
+        throws(IoTCertError) -> Bool
+    {
+        let child = frames[depth - 1]
+        do throws(IoTCertError) {
+            let anchor = try store.anchor(i)
+            try time.checkAnchor(notAfter: anchor.notAfter)
+            try checkKeyPolicy(anchor.publicKey)
+            try checkSignature(of: child.certificate, by: anchor.publicKey)
+            if anchor.hasNameConstraints {
+                try applyNameConstraints(
+                    NameConstraintSet(permitted: anchor.permittedSubtrees,
+                                      excluded: anchor.excludedSubtrees),
+                    frames, depth)
+            }
+            try checkRevocation(of: child.certificate, by: anchor.publicKey)
+            return true
+        } catch let error {
+            try record(error, blaming: blame(error, child: child.index, candidate: -1))
+            return false
+        }
+    }
+
+    /// Tries certificate k as the issuer of the top certificate. Returns it when every check
+    /// passes; nil when it is skipped or fails (the failure is recorded).
+    mutating func tryIssuer(_ k: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
+        throws(IoTCertError) -> Certificate?
+    {
+        let child = frames[depth - 1]
+        for i in 0..<depth where Int(frames[i].index) == k { return nil }  // on the path
+        do throws(IoTCertError) {
+            let c = try Certificate(der: der(k))
+            for i in 0..<depth {
+                let f = frames[i].certificate
+                if f.subject.bytesEqual(c.subject) && f.publicKey.sameKey(c.publicKey) {
+                    return nil  // the same logical CA again: a cycle
+                }
+            }
+            guard depth < Int(options.limits.depthMax) else {
+                throw IoTCertError.pathDepthExceeded
+            }
+            try time.check(notBefore: c.notBefore, notAfter: c.notAfter)
+            try checkIssuer(c, intermediatesBelow: intermediates(frames, depth),
+                            purpose: options.purpose)
+            try checkSignature(of: child.certificate, by: c.publicKey)
+            if c.extensions.hasNameConstraints {
+                try applyNameConstraints(
+                    NameConstraintSet(permitted: c.extensions.permittedSubtrees,
+                                      excluded: c.extensions.excludedSubtrees),
+                    frames, depth)
+            }
+            try checkRevocation(of: child.certificate, by: c.publicKey)
+            return c
+        } catch let error {
+            try record(error, blaming: blame(error, child: child.index, candidate: Int32(k)))
+            return nil
+        }
+    }
+
+    /// Non-self-issued intermediates on the path (frames 1..<depth), for pathLen.
+    func intermediates(_ frames: UnsafeMutablePointer<Frame>, _ depth: Int) -> Int {
+        var count = 0
+        for i in 1..<max(depth, 1) where !frames[i].certificate.isSelfIssued { count += 1 }
+        return count
+    }
+
+    /// Spends one unit of the signature budget, then verifies.
+    mutating func checkSignature(of child: Certificate, by key: PublicKey) throws(IoTCertError) {
+        guard !child.signatureAlgorithm.isWeak else { throw .certWeakSignatureAlgorithm }
+        guard signaturesUsed < options.limits.signaturesMax else {
+            throw .pathSignatureBudgetExhausted
+        }
+        signaturesUsed += 1
+        try Crypto.verify(child.tbs, signature: child.signature,
+                          algorithm: child.signatureAlgorithm, key: key)
+    }
+
+    /// Constraints of a new issuer over every certificate below it; self-issued
+    /// intermediates are exempt (RFC 5280 6.1.3 (b)), the leaf never is.
+    mutating func applyNameConstraints(_ constraints: NameConstraintSet,
+                                       _ frames: UnsafeMutablePointer<Frame>,
+                                       _ depth: Int) throws(IoTCertError) {
+        for i in 0..<depth {
+            let c = frames[i].certificate
+            if i > 0 && c.isSelfIssued { continue }
+            do {
+                try checkNameConstraints(constraints, subject: c.subject,
+                                         subjectAltName: c.extensions.subjectAltName,
+                                         budget: &comparisons)
+            } catch let error {
+                if error == .pathNameConstraintViolation { failingIndex = Int32(frames[i].index) }
+                throw error
+            }
+        }
+    }
+
+    func checkRevocation(of child: Certificate, by key: PublicKey) throws(IoTCertError) {
+        guard !store.revocations.isEmpty else { return }
+        var id = DigestBuffer()
+        let revoked = try withUnsafeMutableBytes(of: &id) {
+            (buffer) throws(IoTCertError) -> Bool in
+            let out = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<revocationIssuerIDLength])
+            try Crypto.keyID(key, into: out)
+            return store.revocations.contains(issuerKeyID: UnsafeRawBufferPointer(out),
+                                              serial: child.serial)
+        }
+        if revoked { throw .pathRevoked }
+    }
+
+    /// Which certificate an error concerns: the child for failures of the link itself
+    /// (signature, revocation), the candidate for its own properties.
+    func blame(_ error: IoTCertError, child: UInt16, candidate: Int32) -> Int32 {
+        switch error {
+        case .pathBadSignature, .pathRevoked, .certWeakSignatureAlgorithm:
+            return Int32(child)
+        case .pathNameConstraintViolation:
+            return failingIndex
+        default:
+            return candidate
+        }
+    }
+
+    /// Keeps the most specific failure; budget exhaustion and platform failures end the
+    /// whole search at once.
+    mutating func record(_ error: IoTCertError, blaming index: Int32) throws(IoTCertError) {
+        switch error {
+        case .pathSignatureBudgetExhausted, .pathNameConstraintBudgetExhausted,
+            .pathStepBudgetExhausted, .pathCandidatesExceeded, .cryptoFailure,
+            .cryptoUnsupported, .workspaceExhausted:
+            failingIndex = -1
+            throw error
+        default:
+            break
+        }
+        let r = rank(error)
+        if r > failureRank {
+            failure = error
+            failureRank = r
+            failingIndex = index
+        }
+    }
+}
+
+/// How much a failure says about why no path exists; higher is more specific. A wrong-key
+/// candidate (bad signature) says least: it was probably never the issuer. A revoked
+/// certificate says most.
+func rank(_ error: IoTCertError) -> Int {
+    switch error {
+    case .pathNoTrustAnchor: return 0
+    case .pathDepthExceeded: return 1
+    case .pathBadSignature: return 2
+    case .pathExpired, .pathNotYetValid, .pathAnchorExpired: return 4
+    case .pathRevoked: return 6
+    default:
+        // Malformed candidates rank below policy failures of well-formed ones.
+        return error.rawValue < 128 ? 3 : 5
+    }
+}

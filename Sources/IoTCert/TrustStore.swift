@@ -1,0 +1,143 @@
+// What the device trusts: trust anchors, certificates it stores to complete paths (its
+// intermediates), revoked serial numbers, and the time the store was built (the lower bound
+// for "now" on a device without a clock). Everything is read in place from caller memory.
+
+import CIoTCert
+
+/// A list of DER buffers in caller memory, laid out as C's `iotcert_buffer[]`.
+public struct CertificateList {
+    public let buffers: UnsafeBufferPointer<iotcert_buffer>
+
+    public init(_ buffers: UnsafeBufferPointer<iotcert_buffer>) {
+        self.buffers = buffers
+    }
+
+    public static var empty: CertificateList {
+        CertificateList(UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    public var count: Int { buffers.count }
+
+    /// The i-th buffer; a NULL pointer reads as empty (and then fails to parse).
+    public subscript(i: Int) -> UnsafeRawBufferPointer {
+        let b = buffers[i]
+        guard let data = b.data else { return .empty }
+        return UnsafeRawBufferPointer(start: data, count: b.len)
+    }
+}
+
+/// A trust anchor: a name and a key, optionally with name constraints and an expiry. Trust
+/// comes from the key; the name only chains (RFC 5280 6.1.1 (d), trust anchor information).
+public struct TrustAnchor {
+    /// The subject name's DER, or empty when the store keeps only a digest of it.
+    public let subject: UnsafeRawBufferPointer
+    /// The first 16 bytes of SHA-256 over the subject DER when `subject` is empty.
+    public let subjectDigest: UnsafeRawBufferPointer
+    public let publicKey: PublicKey
+    /// Name constraints applied to every path through this anchor (empty views: none).
+    public let hasNameConstraints: Bool
+    public let permittedSubtrees: UnsafeRawBufferPointer
+    public let excludedSubtrees: UnsafeRawBufferPointer
+    /// Expiry in seconds since 1970; Int64.max when none is recorded.
+    public let notAfter: Int64
+
+    public init(subject: UnsafeRawBufferPointer, subjectDigest: UnsafeRawBufferPointer,
+                publicKey: PublicKey, hasNameConstraints: Bool,
+                permittedSubtrees: UnsafeRawBufferPointer,
+                excludedSubtrees: UnsafeRawBufferPointer, notAfter: Int64) {
+        self.subject = subject
+        self.subjectDigest = subjectDigest
+        self.publicKey = publicKey
+        self.hasNameConstraints = hasNameConstraints
+        self.permittedSubtrees = permittedSubtrees
+        self.excludedSubtrees = excludedSubtrees
+        self.notAfter = notAfter
+    }
+
+    /// The anchor a certificate stands for: its subject, key, name constraints and expiry.
+    /// Its other extensions (basicConstraints, keyUsage, EKU) are not anchor information.
+    public init(certificate c: Certificate) {
+        self.init(subject: c.subject, subjectDigest: .empty, publicKey: c.publicKey,
+                  hasNameConstraints: c.extensions.hasNameConstraints,
+                  permittedSubtrees: c.extensions.permittedSubtrees,
+                  excludedSubtrees: c.extensions.excludedSubtrees, notAfter: c.notAfter)
+    }
+}
+
+/// Length of a stored subject digest (a SHA-256 prefix; see docs/bundle-format.md).
+public let subjectDigestLength = 16
+
+public struct TrustStore {
+    enum Source {
+        case certificates(anchors: CertificateList, intermediates: CertificateList)
+    }
+
+    let source: Source
+    public let revocations: RevocationList
+    /// When the store was built, seconds since 1970: a certificate that had expired by then
+    /// is refused even when the caller does not know the time.
+    public let buildTime: Int64
+
+    /// A store over certificates in caller memory (host use, and firmware before it has a
+    /// bundle). Anchors are certificates whose subject, key, name constraints and expiry are
+    /// trusted, self-signed or not.
+    public init(anchors: CertificateList, intermediates: CertificateList = .empty,
+                revocations: RevocationList = .none, buildTime: Int64) {
+        source = .certificates(anchors: anchors, intermediates: intermediates)
+        self.revocations = revocations
+        self.buildTime = buildTime
+    }
+
+    public var anchorCount: Int {
+        switch source {
+        case .certificates(let anchors, _): return anchors.count
+        }
+    }
+
+    public var storedCount: Int {
+        switch source {
+        case .certificates(_, let intermediates): return intermediates.count
+        }
+    }
+
+    /// The DER of the j-th stored certificate.
+    public func stored(_ j: Int) -> UnsafeRawBufferPointer {
+        switch source {
+        case .certificates(_, let intermediates): return intermediates[j]
+        }
+    }
+
+    /// Whether anchor i's subject is `name`, cheaply (no full parse). `digest` is the
+    /// lazily computed subject digest of `name`, shared across anchors.
+    func anchorSubjectMatches(_ i: Int, name: UnsafeRawBufferPointer) -> Bool {
+        switch source {
+        case .certificates(let anchors, _):
+            guard let subject = try? locateSubject(anchors[i]) else { return false }
+            return subject.bytesEqual(name)
+        }
+    }
+
+    /// Anchor i, decoded.
+    public func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
+        switch source {
+        case .certificates(let anchors, _):
+            let c = try Certificate(der: anchors[i])
+            try checkAnchorCertificate(c)
+            return TrustAnchor(certificate: c)
+        }
+    }
+}
+
+/// The subject name of a certificate, found with a shallow read (no extension decoding):
+/// used to scan candidates before paying for a full parse.
+func locateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> UnsafeRawBufferPointer {
+    var outer = DERReader(der)
+    var c = try outer.read(.sequence).children()
+    var t = try c.read(.sequence).children()
+    _ = try t.readIfPresent(.context(0, constructed: true))
+    _ = try t.read(.integer)  // serialNumber
+    _ = try t.read(.sequence)  // signature
+    _ = try t.read(.sequence)  // issuer
+    _ = try t.read(.sequence)  // validity
+    return try t.read(.sequence).encoded
+}

@@ -81,3 +81,31 @@ enum Crypto {
         }
     }
 }
+
+/// Host-facing access to the checks the core makes through the port, for tools that must
+/// judge other signed objects (CRLs, bundles) the same way.
+public enum SignatureCheck {
+    /// Verifies `signature` by `key` over `signed`; throws pathBadSignature when it does not
+    /// verify, certWeakSignatureAlgorithm for SHA-1/MD5.
+    public static func verify(_ signed: UnsafeRawBufferPointer,
+                              signature: UnsafeRawBufferPointer,
+                              algorithm: SignatureAlgorithm, key: PublicKey) throws(IoTCertError) {
+        try Crypto.verify(signed, signature: signature, algorithm: algorithm, key: key)
+    }
+
+    /// The 16-byte issuer id revocation records use for `key` (see Revocation.swift).
+    public static func revocationIssuerID(_ key: PublicKey, into out: UnsafeMutableRawBufferPointer)
+        throws(IoTCertError)
+    {
+        guard out.count >= revocationIssuerIDLength else { throw .invalidArgument }
+        try Crypto.keyID(key, into: out)
+    }
+}
+
+extension SignatureAlgorithm {
+    /// Reads an AlgorithmIdentifier naming a signature algorithm (for CRLs and other signed
+    /// objects on the host).
+    public static func decode(_ value: DERValue) throws(IoTCertError) -> SignatureAlgorithm {
+        try SignatureAlgorithm(algorithmIdentifier: value)
+    }
+}

@@ -1,6 +1,9 @@
 /*
- * iotcert_types.h -- plain data types shared by the C API (iotcert.h) and the Swift core.
- * Included by iotcert.h; firmware need not include it directly.
+ * iotcert_types.h -- plain data types and constants shared by the C API (iotcert.h) and the
+ * Swift core. Included by iotcert.h; firmware need not include it directly.
+ *
+ * No C enum crosses the ABI (arm-none-eabi-gcc may make enums one byte wide): every
+ * enumerated value is a #define'd integer stored in a fixed-width field.
  */
 #ifndef IOTCERT_TYPES_H
 #define IOTCERT_TYPES_H
@@ -13,5 +16,67 @@ typedef struct iotcert_buffer {
     const uint8_t *data; /* may be NULL only when len == 0 */
     size_t len;
 } iotcert_buffer;
+
+/* Purposes (iotcert_options.purpose). */
+#define IOTCERT_PURPOSE_ANY 0u
+#define IOTCERT_PURPOSE_SERVER_AUTH 1u
+#define IOTCERT_PURPOSE_CLIENT_AUTH 2u
+
+/* Kinds of expected peer name (iotcert_options.peer_kind). */
+#define IOTCERT_PEER_NONE 0u
+#define IOTCERT_PEER_DNS 1u   /* ASCII host name, no trailing dot */
+#define IOTCERT_PEER_IP 2u    /* 4 or 16 bytes, network order */
+#define IOTCERT_PEER_EMAIL 3u /* ASCII mailbox */
+
+/* iotcert_options.flags */
+#define IOTCERT_FLAG_TIME_UNKNOWN 0x1u /* ignore `time`: the device has no trusted clock */
+
+/* Largest depth_max accepted; the size of iotcert_result.path. */
+#define IOTCERT_DEPTH_CEILING 16
+
+/* How to verify. Initialise with iotcert_options_init(), then set what you need. */
+typedef struct iotcert_options {
+    uint32_t struct_size;  /* sizeof(iotcert_options), set by iotcert_options_init */
+    uint32_t flags;        /* IOTCERT_FLAG_* */
+    int64_t time;          /* now, seconds since 1970-01-01T00:00:00Z (unless TIME_UNKNOWN) */
+    uint32_t purpose;      /* IOTCERT_PURPOSE_* */
+    uint32_t peer_kind;    /* IOTCERT_PEER_* */
+    const uint8_t *peer;   /* the expected name; caller-owned, read during the call only */
+    size_t peer_len;
+    /* Limits. iotcert_options_init sets the defaults documented in iotcert.h. */
+    uint32_t depth_max;            /* certificates in a path, leaf included, anchor not */
+    uint32_t presented_max;        /* certificates the peer may present */
+    uint32_t candidates_max;       /* issuer candidates per certificate */
+    uint32_t signatures_max;       /* signature checks per verification */
+    uint32_t name_comparisons_max; /* name-constraint comparisons per verification */
+    uint32_t steps_max;            /* path-search steps per verification */
+} iotcert_options;
+
+/* What a verification found. */
+typedef struct iotcert_result {
+    uint32_t struct_size;        /* set by the caller: sizeof(iotcert_result) */
+    int32_t status;              /* IOTCERT_OK or an IOTCERT_ERR_* code */
+    uint16_t path[IOTCERT_DEPTH_CEILING]; /* certificate numbers, leaf first: i < chain_len
+                                             is chain[i]; chain_len + j the trust store's
+                                             j-th stored certificate */
+    uint32_t path_len;           /* entries of `path` in use (0 on failure) */
+    int32_t anchor_index;        /* trust anchor that ended the path, or -1 */
+    int32_t failing_index;       /* certificate (numbered as in `path`) that caused
+                                    `status`, or -1 when no single certificate did */
+    uint32_t signatures_checked; /* signature verifications performed */
+    uint32_t steps;              /* path-search steps taken */
+    uint32_t name_comparisons;   /* name-constraint comparisons made */
+    uint32_t workspace_high_water; /* most workspace bytes used */
+} iotcert_result;
+
+/*
+ * A trust store: opaque. Fill with iotcert_trust_init_certs() (or, once bundles are used,
+ * iotcert_bundle_open()). It refers to the caller's memory and must not outlive it.
+ */
+typedef struct iotcert_trust {
+    uint32_t struct_size; /* do not touch */
+    uint32_t state;       /* do not touch */
+    uint64_t opaque[14];  /* do not touch */
+} iotcert_trust;
 
 #endif /* IOTCERT_TYPES_H */

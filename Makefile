@@ -1,0 +1,61 @@
+# iotcert -- the project's interface. Target names are stable: users and scripts rely on them.
+#
+#   make demo          the main job: build, then verify demo chains on the host and on the
+#                      emulated Cortex-M4 (installs missing system packages first)
+#   make test          every test (what CI runs)
+#   make embedded      the core as Embedded Swift, -no-allocations, x86_64 and armv7em
+#   make lib           build/libiotcert.a: the core (Embedded Swift) + the Mbed TLS port
+#   make firmware-run  the Cortex-M4 firmware under QEMU
+#   make tls-demo      TLS client whose certificate check is iotcert, against openssl s_server
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+BUILD := build
+SWIFT_BUILD_FLAGS ?=
+
+CORE_SRCS := $(sort $(wildcard Sources/IoTCert/*.swift))
+EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -Osize \
+    -module-name IoTCert -I Include -Xfrontend -disable-stack-protector -no-allocations \
+    -Xfrontend -function-sections
+
+.PHONY: deps build embedded lib test unit port-test capi-test limbo demo firmware-run \
+    tls-demo host-example clean
+
+deps:
+	@.ci/install-deps
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+embedded: deps
+	.ci/check-embedded
+
+# The static library a plain C program links with -lmbedcrypto and nothing from Swift.
+lib: deps $(BUILD)/libiotcert.a
+
+$(BUILD)/lib/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulemap
+	@mkdir -p $(BUILD)/lib
+	swiftc -target x86_64-unknown-linux-gnu $(EMBEDDED_FLAGS) -Xcc -fPIC -c $(CORE_SRCS) -o $@
+
+$(BUILD)/lib/port.o: Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c Include/iotcert_port.h
+	@mkdir -p $(BUILD)/lib
+	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
+	    -I Sources/IoTCertMbedTLS/include -c $< -o $@
+
+$(BUILD)/libiotcert.a: $(BUILD)/lib/core.o $(BUILD)/lib/port.o
+	rm -f $@
+	ar rcs $@ $^
+	@echo "lib: $@ ($$(stat -c %s $@) bytes)"
+
+unit: build
+	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | tee $(BUILD)/swift-test.log | tail -n 40; \
+	    exit $${PIPESTATUS[0]}
+
+port-test: deps
+	bash Tests/CPort/run.sh
+
+test: deps embedded port-test unit
+	@echo "make test: all suites passed"
+
+clean:
+	rm -rf $(BUILD) .build

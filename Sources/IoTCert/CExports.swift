@@ -1,0 +1,211 @@
+// The C API (Include/iotcert.h), exported with @_cdecl. Every entry point validates what C
+// can get wrong (NULL pointers, struct sizes, lengths) and answers with a status code; no
+// input reaches a trap.
+
+import CIoTCert
+
+/// Version of the library, as "major.minor.patch".
+@_cdecl("iotcert_version")
+public func iotcert_version() -> UnsafePointer<CChar> {
+    cString("0.1.0")
+}
+
+@inline(__always)
+func cString(_ s: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+/// Marks an iotcert_trust as initialised; anything else in `state` reads as not.
+let trustInitialised: UInt32 = 0x5452_5354  // "TRST"
+
+extension iotcert_trust {
+    /// Where the Swift TrustStore lives inside the opaque words.
+    static var capacity: Int { MemoryLayout<iotcert_trust>.size - 8 }
+}
+
+@_cdecl("iotcert_options_init")
+public func iotcert_options_init(_ options: UnsafeMutablePointer<iotcert_options>?) {
+    guard let options else { return }
+    let defaults = Limits()
+    options.initialize(to: iotcert_options(
+        struct_size: UInt32(MemoryLayout<iotcert_options>.size), flags: 0, time: 0,
+        purpose: IOTCERT_PURPOSE_SERVER_AUTH, peer_kind: IOTCERT_PEER_NONE, peer: nil,
+        peer_len: 0, depth_max: UInt32(defaults.depthMax),
+        presented_max: UInt32(defaults.presentedMax),
+        candidates_max: UInt32(defaults.candidatesMax),
+        signatures_max: UInt32(defaults.signaturesMax),
+        name_comparisons_max: defaults.nameComparisonsMax, steps_max: defaults.stepsMax))
+}
+
+@_cdecl("iotcert_trust_init_certs")
+public func iotcert_trust_init_certs(
+    _ trust: UnsafeMutablePointer<iotcert_trust>?,
+    _ anchors: UnsafePointer<iotcert_buffer>?, _ anchorCount: Int,
+    _ stored: UnsafePointer<iotcert_buffer>?, _ storedCount: Int,
+    _ revocations: UnsafePointer<UInt8>?, _ revocationsLength: Int,
+    _ buildTime: Int64
+) -> Int32 {
+    guard let trust else { return IoTCertError.invalidArgument.rawValue }
+    trust.pointee.state = 0
+    guard anchorCount > 0, let anchors, storedCount >= 0, revocationsLength >= 0,
+        storedCount == 0 || stored != nil, revocationsLength == 0 || revocations != nil
+    else { return IoTCertError.invalidArgument.rawValue }
+    guard anchorCount < Int(UInt16.max), storedCount < Int(UInt16.max) else {
+        return IoTCertError.tooManyTrustedCertificates.rawValue
+    }
+    let list: RevocationList
+    do {
+        list = try RevocationList(UnsafeRawBufferPointer(start: revocations,
+                                                         count: revocationsLength))
+    } catch {
+        return error.rawValue
+    }
+    let store = TrustStore(
+        anchors: CertificateList(UnsafeBufferPointer(start: anchors, count: anchorCount)),
+        intermediates: CertificateList(UnsafeBufferPointer(start: stored, count: storedCount)),
+        revocations: list, buildTime: buildTime)
+    writeTrust(store, into: trust)
+    return 0
+}
+
+func writeTrust(_ store: TrustStore, into trust: UnsafeMutablePointer<iotcert_trust>) {
+    precondition(MemoryLayout<TrustStore>.size <= iotcert_trust.capacity,
+                 "iotcert_trust too small for TrustStore")
+    trust.pointee.struct_size = UInt32(MemoryLayout<iotcert_trust>.size)
+    withUnsafeMutablePointer(to: &trust.pointee.opaque) {
+        UnsafeMutableRawPointer($0).bindMemory(to: TrustStore.self, capacity: 1)
+            .initialize(to: store)
+    }
+    trust.pointee.state = trustInitialised
+}
+
+func readTrust(_ trust: UnsafePointer<iotcert_trust>) -> TrustStore? {
+    guard trust.pointee.state == trustInitialised,
+        trust.pointee.struct_size == UInt32(MemoryLayout<iotcert_trust>.size)
+    else { return nil }
+    var copy = trust.pointee.opaque
+    return withUnsafePointer(to: &copy) {
+        UnsafeRawPointer($0).bindMemory(to: TrustStore.self, capacity: 1).pointee
+    }
+}
+
+/// Limits from C options, each checked against its documented range.
+func limits(from o: iotcert_options) throws(IoTCertError) -> Limits {
+    var l = Limits()
+    guard o.depth_max >= 1, o.depth_max <= UInt32(Limits.depthCeiling),
+        o.presented_max >= 1, o.presented_max <= 255,
+        o.candidates_max >= 1, o.candidates_max <= 255,
+        o.signatures_max >= 1, o.signatures_max <= 65_535,
+        o.name_comparisons_max >= 1, o.steps_max >= 1
+    else { throw .limitOutOfRange }
+    l.depthMax = UInt8(o.depth_max)
+    l.presentedMax = UInt8(o.presented_max)
+    l.candidatesMax = UInt8(o.candidates_max)
+    l.signaturesMax = UInt16(o.signatures_max)
+    l.nameComparisonsMax = o.name_comparisons_max
+    l.stepsMax = o.steps_max
+    return l
+}
+
+func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOptions {
+    guard o.struct_size == UInt32(MemoryLayout<iotcert_options>.size) else {
+        throw .invalidArgument
+    }
+    let time: Int64? = o.flags & IOTCERT_FLAG_TIME_UNKNOWN != 0 ? nil : o.time
+    guard o.flags & ~IOTCERT_FLAG_TIME_UNKNOWN == 0 else { throw .invalidArgument }
+    var purpose: Purpose
+    switch o.purpose {
+    case IOTCERT_PURPOSE_ANY: purpose = .any
+    case IOTCERT_PURPOSE_SERVER_AUTH: purpose = .serverAuth
+    case IOTCERT_PURPOSE_CLIENT_AUTH: purpose = .clientAuth
+    default: throw .invalidArgument
+    }
+    guard o.peer_kind == IOTCERT_PEER_NONE || o.peer != nil, o.peer_len >= 0 else {
+        throw .invalidArgument
+    }
+    let name = UnsafeRawBufferPointer(start: o.peer, count: o.peer == nil ? 0 : o.peer_len)
+    let peer: PeerName
+    switch o.peer_kind {
+    case IOTCERT_PEER_NONE: peer = .none
+    case IOTCERT_PEER_DNS: peer = .dns(name)
+    case IOTCERT_PEER_IP: peer = .ip(name)
+    case IOTCERT_PEER_EMAIL: peer = .email(name)
+    default: throw .invalidArgument
+    }
+    var options = VerifyOptions(time: time, purpose: purpose, peerName: peer)
+    options.limits = try limits(from: o)
+    return options
+}
+
+@_cdecl("iotcert_workspace_size")
+public func iotcert_workspace_size(_ options: UnsafePointer<iotcert_options>?) -> Int {
+    guard let options else { return workspaceBytesNeeded(Limits()) }
+    guard let l = try? limits(from: options.pointee) else { return 0 }
+    return workspaceBytesNeeded(l)
+}
+
+@_cdecl("iotcert_verify")
+public func iotcert_verify(
+    _ trust: UnsafePointer<iotcert_trust>?,
+    _ chain: UnsafePointer<iotcert_buffer>?, _ chainLength: Int,
+    _ options: UnsafePointer<iotcert_options>?,
+    _ workspace: UnsafeMutableRawPointer?, _ workspaceLength: Int,
+    _ result: UnsafeMutablePointer<iotcert_result>?
+) -> Int32 {
+    guard let result, result.pointee.struct_size == UInt32(MemoryLayout<iotcert_result>.size)
+    else { return IoTCertError.invalidArgument.rawValue }
+    let status = verifyChecked(trust, chain, chainLength, options, workspace, workspaceLength,
+                               result)
+    result.pointee.status = status
+    return status
+}
+
+private func verifyChecked(
+    _ trust: UnsafePointer<iotcert_trust>?, _ chain: UnsafePointer<iotcert_buffer>?,
+    _ chainLength: Int, _ options: UnsafePointer<iotcert_options>?,
+    _ workspace: UnsafeMutableRawPointer?, _ workspaceLength: Int,
+    _ result: UnsafeMutablePointer<iotcert_result>
+) -> Int32 {
+    clear(result)
+    guard let trust, let store = readTrust(trust), let chain, chainLength > 0, let options,
+        let workspace, workspaceLength > 0
+    else { return IoTCertError.invalidArgument.rawValue }
+    let verifyOptions: VerifyOptions
+    do { verifyOptions = try iotcertOptions(options) } catch { return error.rawValue }
+    let r = verify(
+        presented: CertificateList(UnsafeBufferPointer(start: chain, count: chainLength)),
+        store: store, options: verifyOptions,
+        workspace: UnsafeMutableRawBufferPointer(start: workspace, count: workspaceLength))
+    copy(r, into: result)
+    return r.error?.rawValue ?? 0
+}
+
+private func iotcertOptions(_ o: UnsafePointer<iotcert_options>) throws(IoTCertError)
+    -> VerifyOptions
+{
+    try verifyOptions(from: o.pointee)
+}
+
+private func clear(_ result: UnsafeMutablePointer<iotcert_result>) {
+    let size = result.pointee.struct_size
+    UnsafeMutableRawPointer(result).initializeMemory(
+        as: UInt8.self, repeating: 0, count: MemoryLayout<iotcert_result>.size)
+    result.pointee.struct_size = size
+    result.pointee.anchor_index = -1
+    result.pointee.failing_index = -1
+}
+
+private func copy(_ r: VerifyResult, into c: UnsafeMutablePointer<iotcert_result>) {
+    withUnsafeMutablePointer(to: &c.pointee.path) {
+        $0.withMemoryRebound(to: UInt16.self, capacity: Int(Limits.depthCeiling)) { path in
+            for i in 0..<Int(r.pathLength) { path[i] = r.path[i] }
+        }
+    }
+    c.pointee.path_len = UInt32(r.pathLength)
+    c.pointee.anchor_index = r.anchorIndex
+    c.pointee.failing_index = r.failingIndex
+    c.pointee.signatures_checked = UInt32(r.signaturesChecked)
+    c.pointee.steps = r.steps
+    c.pointee.name_comparisons = r.nameComparisons
+    c.pointee.workspace_high_water = r.workspaceHighWater
+}

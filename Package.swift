@@ -23,17 +23,21 @@ let package = Package(
             cSettings: [.headerSearchPath("../../Include")],
             linkerSettings: [.linkedLibrary("mbedcrypto")]
         ),
+        // Host-side helpers shared by the tool and the tests: bundle writing, revocation
+        // encoding (Foundation allowed; never linked into firmware).
+        .target(name: "IoTCertHost", dependencies: ["IoTCert", "IoTCertMbedTLS"],
+                path: "Sources/IoTCertHost"),
         .executableTarget(
             name: "iotcert",
             dependencies: [
-                "IoTCert", "IoTCertMbedTLS",
+                "IoTCert", "IoTCertMbedTLS", "IoTCertHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/iotcert"
         ),
         .testTarget(
             name: "IoTCertTests",
-            dependencies: ["IoTCert", "IoTCertMbedTLS"],
+            dependencies: ["IoTCert", "IoTCertMbedTLS", "IoTCertHost"],
             path: "Tests/IoTCertTests"
         ),
     ]

@@ -226,6 +226,9 @@ extern "C" {
 /** A certificate given as a trust anchor is not a CA certificate (basicConstraints cA=TRUE and,
  *  when keyUsage is present, keyCertSign). */
 #define IOTCERT_ERR_PATH_ANCHOR_NOT_CA 153
+/** A TLS server leaf's commonName is not a character-for-character copy of one of its
+ *  subjectAltName entries (CABF BR 7.1.4.3). */
+#define IOTCERT_ERR_PATH_COMMON_NAME_MISMATCH 154
 
 /* --- The trust bundle (192..223) --- */
 /** The bundle does not start with the iotcert magic. */
@@ -317,6 +320,32 @@ int iotcert_trust_init_certs(iotcert_trust *trust,
                              const iotcert_buffer *stored, size_t n_stored,
                              const uint8_t *revocations, size_t revocations_len,
                              int64_t build_time);
+
+/*
+ * Opens a trust bundle (docs/bundle-format.md) in place into `trust`: nothing is copied, so
+ * `bundle` (typically in flash) must stay readable and unchanged while `trust` is used.
+ *   bundle, len:       the bundle's bytes.
+ *   signing_key, klen: NULL/0 to check integrity only; otherwise the owner's bundle-signing
+ *                      key as an uncompressed P-256 point (klen 65): the bundle must carry a
+ *                      valid signature by it.
+ *   current_sequence:  NULL for no rollback check; otherwise the sequence number of the
+ *                      bundle the device holds now: this one must be larger.
+ * Checks, in order: header, total length, SHA-256 digest, signature, sequence, sections (see
+ * the format document). Returns IOTCERT_OK or the first failure: IOTCERT_ERR_BUNDLE_* or
+ * IOTCERT_ERR_INVALID_ARGUMENT. On failure `trust` is left unusable.
+ */
+int iotcert_bundle_open(iotcert_trust *trust, const uint8_t *bundle, size_t len,
+                        const uint8_t *signing_key, size_t signing_key_len,
+                        const uint32_t *current_sequence);
+
+/* Describes the bundle `trust` was opened from. info->struct_size must be
+ * sizeof(iotcert_bundle_info). IOTCERT_ERR_INVALID_ARGUMENT when `trust` is not a bundle. */
+int iotcert_bundle_info(const iotcert_trust *trust, iotcert_bundle_info *info);
+
+/* The index-th certificate (leaf first) of the device's own chain stored in the bundle, for
+ * a device that authenticates itself with mTLS. `out` points into the bundle. */
+int iotcert_bundle_device_certificate(const iotcert_trust *trust, size_t index,
+                                      iotcert_buffer *out);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Verification                                                                             */

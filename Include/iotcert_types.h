@@ -76,7 +76,18 @@ typedef struct iotcert_result {
 typedef struct iotcert_trust {
     uint32_t struct_size; /* do not touch */
     uint32_t state;       /* do not touch */
-    uint64_t opaque[14];  /* do not touch */
+    uint64_t opaque[24];  /* do not touch */
 } iotcert_trust;
+
+/* What iotcert_bundle_info() reports about an opened bundle. */
+typedef struct iotcert_bundle_info {
+    uint32_t struct_size;  /* set by the caller: sizeof(iotcert_bundle_info) */
+    uint32_t sequence;     /* the bundle's sequence number */
+    int64_t build_time;    /* seconds since 1970 */
+    uint32_t anchors;      /* trust anchors */
+    uint32_t certificates; /* stored certificates */
+    uint32_t device_chain; /* certificates of the device's own chain */
+    uint32_t is_signed;    /* 1 when the bundle carries a signature */
+} iotcert_bundle_info;
 
 #endif /* IOTCERT_TYPES_H */

@@ -209,3 +209,60 @@ private func copy(_ r: VerifyResult, into c: UnsafeMutablePointer<iotcert_result
     c.pointee.name_comparisons = r.nameComparisons
     c.pointee.workspace_high_water = r.workspaceHighWater
 }
+
+/// iotcert_bundle_open: opens a bundle in place into `trust` (see iotcert.h).
+@_cdecl("iotcert_bundle_open")
+public func iotcert_bundle_open(
+    _ trust: UnsafeMutablePointer<iotcert_trust>?,
+    _ bundle: UnsafePointer<UInt8>?, _ length: Int,
+    _ signingKey: UnsafePointer<UInt8>?, _ signingKeyLength: Int,
+    _ currentSequence: UnsafePointer<UInt32>?
+) -> Int32 {
+    guard let trust else { return IoTCertError.invalidArgument.rawValue }
+    trust.pointee.state = 0
+    guard let bundle, length > 0, signingKey == nil || signingKeyLength == 65 else {
+        return IoTCertError.invalidArgument.rawValue
+    }
+    let key = signingKey.map { UnsafeRawBufferPointer(start: $0, count: signingKeyLength) }
+    do {
+        let opened = try Bundle.open(UnsafeRawBufferPointer(start: bundle, count: length),
+                                     signingKey: key, currentSequence: currentSequence?.pointee)
+        writeTrust(TrustStore(bundle: opened), into: trust)
+        return 0
+    } catch {
+        return error.rawValue
+    }
+}
+
+/// iotcert_bundle_info: the opened bundle's sequence number, build time and counts.
+@_cdecl("iotcert_bundle_info")
+public func iotcert_bundle_info(
+    _ trust: UnsafePointer<iotcert_trust>?, _ info: UnsafeMutablePointer<iotcert_bundle_info>?
+) -> Int32 {
+    guard let trust, let info, let store = readTrust(trust),
+        info.pointee.struct_size == UInt32(MemoryLayout<iotcert_bundle_info>.size),
+        case .bundle(let b) = store.source
+    else { return IoTCertError.invalidArgument.rawValue }
+    info.pointee.sequence = b.sequence
+    info.pointee.build_time = b.buildTime
+    info.pointee.anchors = UInt32(b.anchorCount)
+    info.pointee.certificates = UInt32(b.certificateCount)
+    info.pointee.device_chain = UInt32(b.deviceChainCount)
+    info.pointee.is_signed = b.isSigned ? 1 : 0
+    return 0
+}
+
+/// iotcert_bundle_device_certificate: the i-th certificate of the device's own chain.
+@_cdecl("iotcert_bundle_device_certificate")
+public func iotcert_bundle_device_certificate(
+    _ trust: UnsafePointer<iotcert_trust>?, _ index: Int,
+    _ out: UnsafeMutablePointer<iotcert_buffer>?
+) -> Int32 {
+    guard let trust, let out, let store = readTrust(trust), case .bundle(let b) = store.source,
+        index >= 0, index < b.deviceChainCount
+    else { return IoTCertError.invalidArgument.rawValue }
+    let der = b.deviceCertificate(index)
+    out.pointee = iotcert_buffer(data: der.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                 len: der.count)
+    return 0
+}

@@ -110,13 +110,14 @@ public struct Certificate {
         self.extensions = extensions
     }
 
-    /// CertificateSerialNumber ::= INTEGER, positive and at most 20 octets (4.1.2.2).
+    /// CertificateSerialNumber ::= INTEGER, non-negative and at most 20 octets (4.1.2.2).
+    /// Zero is read (real roots carry it) and refused for certificates on a path by
+    /// checkProfile, where "MUST be a positive integer" matters.
     private static func serialNumber(_ value: DERValue) throws(IoTCertError)
         -> UnsafeRawBufferPointer
     {
         let bytes = try value.integerBytes()
         guard bytes[0] & 0x80 == 0 else { throw .certBadSerial }
-        guard !(bytes.count == 1 && bytes[0] == 0) else { throw .certBadSerial }
         guard bytes.count <= serialLengthMax + (bytes[0] == 0 ? 1 : 0) else {
             throw .certSerialTooLong
         }

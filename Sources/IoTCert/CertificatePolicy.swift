@@ -16,26 +16,47 @@ func checkKeyPolicy(_ key: PublicKey) throws(IoTCertError) {
     guard bits >= rsaBitsMin, bits <= rsaBitsMax, bits % 8 == 0 else { throw .certWeakKey }
 }
 
-/// RFC 5280's profile rules that validation depends on, for any certificate on a path:
-/// a CA certificate carries a critical basicConstraints and a subjectKeyIdentifier
-/// (4.2.1.9, 4.2.1.2); a certificate that is not self-signed names its issuer's key
-/// (authorityKeyIdentifier with keyIdentifier, 4.2.1.1); keyCertSign only with cA
-/// (4.2.1.3); pathLenConstraint only with cA and keyCertSign (4.2.1.9).
-func checkProfile(_ c: Certificate) throws(IoTCertError) {
+/// Which rules of the profile apply: a trust anchor is only a name and a key (RFC 5280
+/// 6.1.1 (d)), so what names its own issuer does not concern validation.
+enum ProfileRole: UInt8 {
+    case pathCertificate
+    case trustAnchor
+}
+
+/// RFC 5280's profile rules that validation depends on, for any certificate on a path or
+/// given as an anchor: a CA certificate carries a critical basicConstraints and a
+/// subjectKeyIdentifier (4.2.1.9, 4.2.1.2); a certificate that is not self-issued names its
+/// issuer's key (authorityKeyIdentifier with keyIdentifier, 4.2.1.1); a certificate on the
+/// path has a positive serial (4.1.2.2); keyCertSign only with cA (4.2.1.3);
+/// pathLenConstraint only with cA and keyCertSign (4.2.1.9); nameConstraints only critical
+/// (4.2.1.10).
+func checkProfile(_ c: Certificate, role: ProfileRole) throws(IoTCertError) {
     let e = c.extensions
     if e.isCA {
         guard e.basicConstraintsCritical, e.subjectKeyID.count > 0 else {
             throw .pathCertificateProfile
         }
     }
+    // 4.2.1.1: the keyIdentifier MAY be omitted only in self-signed certificates; this holds
+    // for a cross-signed certificate given as an anchor too (a misissued certificate does not
+    // become sound by being trusted). A self-issued certificate (key rollover) names its
+    // issuer's key, which need not be its own.
     if !c.isSelfIssued {
         guard e.authorityKeyID.count > 0 else { throw .pathCertificateProfile }
-    } else if e.hasAuthorityKeyIdentifier {
-        // A self-issued certificate that names its own key must name it consistently and by
-        // key only (CABF 7.1.2.1.3): anything else is a malformed root.
-        guard e.authorityKeyID.bytesEqual(e.subjectKeyID), e.authorityKeyID.count > 0,
-            !e.authorityKeyIDHasIssuerAndSerial
-        else { throw .pathCertificateProfile }
+    }
+    switch role {
+    case .pathCertificate:
+        // 4.1.2.2: "The serial number MUST be a positive integer". Anchors are exempt: their
+        // certificate only carries a name and a key (real roots have serial 0).
+        guard !(c.serial.count == 1 && c.serial[0] == 0) else { throw .certBadSerial }
+    case .trustAnchor:
+        // A self-issued root that names a key must name its own, by key identifier only
+        // (CABF BR 7.1.2.1.3): anything else is a malformed root.
+        if c.isSelfIssued && e.hasAuthorityKeyIdentifier {
+            guard e.authorityKeyID.bytesEqual(e.subjectKeyID), e.authorityKeyID.count > 0,
+                !e.authorityKeyIDHasIssuerAndSerial
+            else { throw .pathCertificateProfile }
+        }
     }
     if let usage = e.keyUsage, usage & keyCertSignBit != 0 {
         guard e.isCA else { throw .pathCertificateProfile }
@@ -47,6 +68,10 @@ func checkProfile(_ c: Certificate) throws(IoTCertError) {
     }
     // A critical subjectAltName is for an empty subject only (4.2.1.6).
     if e.subjectAltNameCritical && c.subject.count > 2 { throw .pathCertificateProfile }
+    // 4.2.1.10: "Conforming CAs MUST mark this extension as critical". A relying party that
+    // ignored a non-critical constraint would see a different trust graph than we do; the
+    // constraint is enforced either way, but the certificate is refused as misissued.
+    if e.hasNameConstraints && !e.nameConstraintsCritical { throw .pathCertificateProfile }
 }
 
 let keyCertSignBit: UInt16 = 1 << KeyUsageBit.keyCertSign.rawValue
@@ -70,7 +95,7 @@ func checkIssuer(_ c: Certificate, intermediatesBelow: Int, purpose: Purpose)
     }
     guard !e.hasUnhandledCriticalExtension else { throw .pathUnknownCriticalExtension }
     try checkKeyPolicy(c.publicKey)
-    try checkProfile(c)
+    try checkProfile(c, role: .pathCertificate)
 }
 
 /// What the leaf must be for `purpose`, independent of its issuers.
@@ -90,8 +115,11 @@ func checkLeaf(_ c: Certificate, purpose: Purpose) throws(IoTCertError) {
             throw .pathLeafKeyUsage
         }
     }
+    // CABF BR 7.1.4.3 governs TLS server certificates only: client certificates (device
+    // identities) commonly carry a device id in the commonName beside other names.
+    if purpose == .serverAuth { try checkCommonNames(c) }
     try checkKeyPolicy(c.publicKey)
-    try checkProfile(c)
+    try checkProfile(c, role: .pathCertificate)
 }
 
 func allows(_ eku: ExtendedKeyUsage, _ purpose: Purpose) -> Bool {
@@ -111,5 +139,5 @@ func checkAnchorCertificate(_ c: Certificate) throws(IoTCertError) {
     if let usage = e.keyUsage, usage & keyCertSignBit == 0 { throw .pathAnchorNotCA }
     guard !e.hasUnhandledCriticalExtension else { throw .pathUnknownCriticalExtension }
     try checkKeyPolicy(c.publicKey)
-    try checkProfile(c)
+    try checkProfile(c, role: .trustAnchor)
 }

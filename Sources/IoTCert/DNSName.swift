@@ -19,7 +19,9 @@ func isValidDNSName(_ name: UnsafeRawBufferPointer, allowWildcard: Bool) -> Bool
     var labels = 0
     if allowWildcard && name.count >= 2 && name[0] == 0x2A && name[1] == 0x2E {
         start = 2
-        labels = -2  // at least two more labels after the wildcard
+        // At least two more labels after the wildcard ("*.example.com", never "*.com"): the
+        // count must reach 2 to end at 1 below.
+        labels = -1
     }
     guard name.count - start >= 1, name.count <= dnsNameLengthMax else { return false }
     var labelLength = 0

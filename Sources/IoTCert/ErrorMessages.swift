@@ -196,6 +196,11 @@ extension IoTCertError {
             A certificate given as a trust anchor is not a CA certificate (basicConstraints \
             cA=TRUE and, when keyUsage is present, keyCertSign).
             """
+        case .pathCommonNameMismatch:
+            return """
+            A TLS server leaf's commonName is not a character-for-character copy of one of its \
+            subjectAltName entries (CABF BR 7.1.4.3).
+            """
         case .bundleBadMagic: return "The bundle does not start with the iotcert magic."
         case .bundleUnsupportedVersion: return "A format version this library cannot read."
         case .bundleTruncated:

@@ -42,6 +42,7 @@ public struct Extensions {
     public var subjectAltNameCritical = false
     /// nameConstraints present; subtrees' content (empty view when a part is absent).
     public var hasNameConstraints = false
+    public var nameConstraintsCritical = false
     public var permittedSubtrees: UnsafeRawBufferPointer = .empty
     public var excludedSubtrees: UnsafeRawBufferPointer = .empty
     /// subjectKeyIdentifier and the keyIdentifier of authorityKeyIdentifier (views; empty
@@ -116,6 +117,13 @@ extension Extensions {
     private mutating func decode(_ oid: OID, critical: Bool, value: DERValue)
         throws(IoTCertError)
     {
+        guard Extensions.recognises(oid) else {
+            // An extension we do not know is opaque (RFC 5280 4.2: ignored when non-critical,
+            // refused when critical); its value is not read, so an empty or foreign value
+            // does not make the certificate unreadable.
+            if critical { hasUnhandledCriticalExtension = true }
+            return
+        }
         var r = try value.nested()
         let inner = try r.read()
         try r.finish()
@@ -145,7 +153,9 @@ extension Extensions {
             try validateGeneralNames(inner)
             subjectAltName = inner.content
             subjectAltNameCritical = critical
-        case .nameConstraints: try decodeNameConstraints(inner)
+        case .nameConstraints:
+            try decodeNameConstraints(inner)
+            nameConstraintsCritical = critical
         case .subjectKeyIdentifier:
             guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.1.2
             guard inner.tag == .octetString else { throw .derUnexpectedTag }
@@ -174,6 +184,19 @@ extension Extensions {
             try validateGeneralNames(inner)
         default:
             if critical { hasUnhandledCriticalExtension = true }
+        }
+    }
+
+    /// The extensions `decodeKnown` decodes.
+    private static func recognises(_ oid: OID) -> Bool {
+        switch oid.key {
+        case .basicConstraints, .keyUsage, .extKeyUsage, .subjectAltName, .nameConstraints,
+            .subjectKeyIdentifier, .authorityKeyIdentifier, .certificatePolicies,
+            .crlDistributionPoints, .authorityInfoAccess, .policyConstraints, .policyMappings,
+            .inhibitAnyPolicy, .issuerAltName:
+            return true
+        default:
+            return false
         }
     }
 

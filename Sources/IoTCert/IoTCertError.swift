@@ -158,6 +158,9 @@ public enum IoTCertError: Int32, Error {
     /// A certificate given as a trust anchor is not a CA certificate (basicConstraints
     /// cA=TRUE and, when keyUsage is present, keyCertSign).
     case pathAnchorNotCA = 153
+    /// A TLS server leaf's commonName is not a character-for-character copy of one of its
+    /// subjectAltName entries (CABF BR 7.1.4.3).
+    case pathCommonNameMismatch = 154
 
     // MARK: 192...223: bundle
     /// The bundle does not start with the iotcert magic.

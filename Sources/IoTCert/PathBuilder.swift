@@ -12,6 +12,8 @@
 // same subject and key (the same logical CA), is never a candidate again; and the path is
 // never longer than depthMax.
 
+import CIoTCert
+
 /// One level of the search: a certificate on the current path and where the search stands
 /// among its candidate issuers.
 struct Frame {
@@ -22,6 +24,14 @@ struct Frame {
     var cursor: UInt32 = 0
     /// Name-matching candidates tried so far.
     var candidatesTried: UInt8 = 0
+    /// The first 16 bytes of SHA-256 over the issuer name, for anchors stored by digest
+    /// (computed only when the trust store is a bundle).
+    var issuerDigest: (UInt64, UInt64) = (0, 0)
+
+    init(certificate: Certificate, index: UInt16) {
+        self.certificate = certificate
+        self.index = index
+    }
 }
 
 /// The workspace one verification needs with `limits`: its frames, aligned.
@@ -38,7 +48,7 @@ public func verify(presented: CertificateList, store: TrustStore, options: Verif
     var search = PathSearch(presented: presented, store: store, options: options)
     do {
         try search.validateArguments()
-        let frames = try memory.allocate(Frame.self, count: Int(options.limits.depthMax))
+        let frames = try memory.allocate(Frame.self, count: Int(search.options.limits.depthMax))
         try search.run(frames, &result)
     } catch {
         result.error = error
@@ -68,7 +78,12 @@ struct PathSearch {
     init(presented: CertificateList, store: TrustStore, options: VerifyOptions) {
         self.presented = presented
         self.store = store
-        self.options = options
+        // The bundle's policy bounds the caller's limits.
+        var bounded = options
+        let policy = store.policy
+        bounded.limits.depthMax = min(options.limits.depthMax, policy.depthMax)
+        bounded.limits.signaturesMax = min(options.limits.signaturesMax, policy.signaturesMax)
+        self.options = bounded
         time = VerificationTime(now: options.time, lowerBound: store.buildTime)
         comparisons = ComparisonBudget(max: options.limits.nameComparisonsMax)
     }
@@ -102,9 +117,11 @@ struct PathSearch {
         let leaf = try Certificate(der: presented[0])
         try time.check(notBefore: leaf.notBefore, notAfter: leaf.notAfter)
         try checkLeaf(leaf, purpose: options.purpose)
+        try checkKeyAllowed(leaf.publicKey)
         try checkPeerName(leaf, options.peerName)
         failingIndex = -1
         frames.initialize(to: Frame(certificate: leaf, index: 0))
+        try prepare(frames)
         var depth = 1
         // Bounded by stepsMax: every iteration is one step.
         while depth > 0 {
@@ -112,6 +129,10 @@ struct PathSearch {
             guard steps <= options.limits.stepsMax else { throw .pathStepBudgetExhausted }
             let top = frames + (depth - 1)
             guard let candidate = try nextCandidate(top) else {
+                if top.pointee.candidatesTried == 0 {
+                    // A dead end: nothing even names this certificate's issuer.
+                    try record(.pathNoTrustAnchor, blaming: Int32(top.pointee.index))
+                }
                 depth -= 1
                 continue
             }
@@ -127,6 +148,7 @@ struct PathSearch {
                 (frames + depth).initialize(
                     to: Frame(certificate: issuer,
                               index: UInt16(candidate - store.anchorCount)))
+                try prepare(frames + depth)
                 depth += 1
             }
         }
@@ -142,12 +164,15 @@ struct PathSearch {
         let total = certificateCount
         let child = frame.pointee.certificate
         let end = anchors + 2 * total
+        var digest = frame.pointee.issuerDigest
         while Int(frame.pointee.cursor) < end {
             let position = Int(frame.pointee.cursor)
             frame.pointee.cursor += 1
             let matched: Bool
             if position < anchors {
-                matched = store.anchorSubjectMatches(position, name: child.issuer)
+                matched = withUnsafeBytes(of: &digest) {
+                    store.anchorSubjectMatches(position, name: child.issuer, digest: $0)
+                }
             } else {
                 let k = (position - anchors) % total
                 let keyPass = position - anchors < total
@@ -161,6 +186,16 @@ struct PathSearch {
             return position < anchors ? position : anchors + (position - anchors) % total
         }
         return nil
+    }
+
+    /// Computes what a new frame needs before its candidates are scanned.
+    func prepare(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
+        guard store.matchesByDigest else { return }
+        var full = DigestBuffer()
+        try withUnsafeMutableBytes(of: &full) { (out) throws(IoTCertError) in
+            try Crypto.hash(IOTCERT_HASH_SHA256, frame.pointee.certificate.issuer, into: out)
+        }
+        frame.pointee.issuerDigest = (full.words.0, full.words.1)
     }
 
     /// Whether certificate k has the child's issuer as subject, and belongs to this pass:

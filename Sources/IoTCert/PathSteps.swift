@@ -15,7 +15,7 @@ extension PathSearch {
         do throws(IoTCertError) {
             let anchor = try store.anchor(i)
             try time.checkAnchor(notAfter: anchor.notAfter)
-            try checkKeyPolicy(anchor.publicKey)
+            try checkKeyAllowed(anchor.publicKey)
             try checkSignature(of: child.certificate, by: anchor.publicKey)
             if anchor.hasNameConstraints {
                 try applyNameConstraints(
@@ -52,6 +52,7 @@ extension PathSearch {
             try time.check(notBefore: c.notBefore, notAfter: c.notAfter)
             try checkIssuer(c, intermediatesBelow: intermediates(frames, depth),
                             purpose: options.purpose)
+            try checkKeyAllowed(c.publicKey)
             try checkSignature(of: child.certificate, by: c.publicKey)
             if c.extensions.hasNameConstraints {
                 try applyNameConstraints(
@@ -65,6 +66,12 @@ extension PathSearch {
             try record(error, blaming: blame(error, child: child.index, candidate: Int32(k)))
             return nil
         }
+    }
+
+    /// The algorithm policy, and the bundle's list of allowed key algorithms.
+    func checkKeyAllowed(_ key: PublicKey) throws(IoTCertError) {
+        try checkKeyPolicy(key)
+        guard store.policy.allows(key.algorithm) else { throw .certWeakKey }
     }
 
     /// Non-self-issued intermediates on the path (frames 1..<depth), for pathLen.
@@ -152,13 +159,14 @@ extension PathSearch {
 }
 
 /// How much a failure says about why no path exists; higher is more specific. A wrong-key
-/// candidate (bad signature) says least: it was probably never the issuer. A revoked
+/// candidate (bad signature) says least: a same-named certificate was probably never the
+/// issuer, and a dead end (no issuer named at all) says more than that. A revoked
 /// certificate says most.
 func rank(_ error: IoTCertError) -> Int {
     switch error {
-    case .pathNoTrustAnchor: return 0
-    case .pathDepthExceeded: return 1
-    case .pathBadSignature: return 2
+    case .pathBadSignature: return 1
+    case .pathNoTrustAnchor: return 2
+    case .pathDepthExceeded: return 3
     case .pathExpired, .pathNotYetValid, .pathAnchorExpired: return 4
     case .pathRevoked: return 6
     default:

@@ -44,3 +44,161 @@ func mailboxesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) ->
     guard let x = splitMailbox(a), let y = splitMailbox(b) else { return false }
     return x.local.bytesEqual(y.local) && asciiEqualIgnoringCase(x.domain, y.domain)
 }
+
+/// CABF BR 7.1.4.3 (and 7.1.2.7.2 for subscriber certificates): a TLS server certificate's
+/// commonName, when present, is a copy of one of its subjectAltName entries: a dNSName
+/// character for character, an iPAddress in its canonical text. A certificate that names one
+/// identity in its subject and another in its subjectAltName was misissued, and any client
+/// that still reads the commonName would see a different identity than we check.
+///
+/// Enforced where that danger exists: for a commonName that a legacy client could take for a
+/// host name or an address (see `couldBeHostIdentifier`). A label such as "Acme MQTT broker"
+/// in a private PKI names no host and is left alone. Without a subjectAltName there is
+/// nothing to compare (the peer-name check refuses such a leaf anyway).
+func checkCommonNames(_ leaf: Certificate) throws(IoTCertError) {
+    guard let san = leaf.extensions.subjectAltName else { return }
+    var attributes = NameAttributeIterator(name: leaf.subject)
+    // Bounded by the subject's length (each attribute at least a few octets).
+    while let (type, value) = attributes.next() {
+        guard type == .commonName, couldBeHostIdentifier(value) else { continue }
+        guard commonNameIsInSubjectAltName(value, san) else { throw .pathCommonNameMismatch }
+    }
+}
+
+/// Whether a commonName could be read as a host identifier by some client: it holds a "."
+/// or ":" (a domain name, dotted or IPv6 address, in any spelling or script), or it is one
+/// number, decimal or 0x-hexadecimal, which inet_aton(3) reads as an IPv4 address
+/// ("0xC0A80101" is 192.168.1.1).
+func couldBeHostIdentifier(_ value: DERValue) -> Bool {
+    let width: Int
+    if value.tag == .bmpString {
+        width = 2
+    } else if value.tag == .universalString {
+        width = 4
+    } else {
+        width = 1
+    }
+    let content = value.content
+    let count = content.count / width
+    guard count > 0 else { return false }
+    var decimal = true
+    var hex = count > 2
+    for i in 0..<count {
+        var c: UInt32 = 0
+        for k in 0..<width { c = c << 8 | UInt32(content[i * width + k]) }
+        if c == 0x2E || c == 0x3A { return true }
+        let isDigit = c >= 0x30 && c <= 0x39
+        let isHexLetter = (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+        decimal = decimal && isDigit
+        switch i {
+        case 0: hex = hex && c == 0x30
+        case 1: hex = hex && (c == 0x78 || c == 0x58)
+        default: hex = hex && (isDigit || isHexLetter)
+        }
+    }
+    return decimal || hex
+}
+
+private func commonNameIsInSubjectAltName(_ commonName: DERValue,
+                                          _ san: UnsafeRawBufferPointer) -> Bool {
+    var names = GeneralNameIterator(san)
+    while let name = names.next() {
+        switch name.kind {
+        case .dnsName:
+            if directoryStringEqualsASCII(commonName, name.value) { return true }
+        case .ipAddress:
+            var text = DigestBuffer()  // 64 bytes; the longest canonical text is 39
+            let matched = withUnsafeMutableBytes(of: &text) { buffer -> Bool in
+                let n = writeCanonicalIPText(name.value, into: buffer)
+                return n > 0 && directoryStringEqualsASCII(
+                    commonName, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            }
+            if matched { return true }
+        default:
+            continue
+        }
+    }
+    return false
+}
+
+/// Whether a DirectoryString holds exactly the ASCII text `ascii`, character for character:
+/// one octet per character for the 8-bit types, big-endian code units for BMPString (2) and
+/// UniversalString (4).
+func directoryStringEqualsASCII(_ value: DERValue, _ ascii: UnsafeRawBufferPointer) -> Bool {
+    let width: Int
+    if value.tag == .bmpString {
+        width = 2
+    } else if value.tag == .universalString {
+        width = 4
+    } else if value.tag == .utf8String || value.tag == .printableString
+        || value.tag == .ia5String || value.tag == .teletexString || value.tag == .universal(26)
+    {
+        width = 1
+    } else {
+        return false
+    }
+    let content = value.content
+    guard content.count == ascii.count * width else { return false }
+    for i in 0..<ascii.count {
+        let unit = i * width
+        for k in 0..<(width - 1) where content[unit + k] != 0 { return false }
+        if content[unit + width - 1] != ascii[i] { return false }
+    }
+    return true
+}
+
+/// Writes `address` (4 or 16 octets) as canonical text and returns its length (0 for other
+/// lengths): IPv4 in dotted decimal without leading zeros (RFC 3986 3.2.2 IPv4address),
+/// IPv6 per RFC 5952 4: lowercase hex without leading zeros, the longest run of two or more
+/// zero groups (the first on a tie) written "::". `out` must hold 39 bytes.
+func writeCanonicalIPText(_ address: UnsafeRawBufferPointer,
+                          into out: UnsafeMutableRawBufferPointer) -> Int {
+    var n = 0
+    if address.count == 4 {
+        for i in 0..<4 {
+            if i > 0 { out[n] = 0x2E; n += 1 }
+            let b = address[i]
+            if b >= 100 { out[n] = 0x30 + b / 100; n += 1 }
+            if b >= 10 { out[n] = 0x30 + b / 10 % 10; n += 1 }
+            out[n] = 0x30 + b % 10
+            n += 1
+        }
+        return n
+    }
+    guard address.count == 16 else { return 0 }
+    var gapStart = -1
+    var gapLength = 1  // a run must be longer than this to become "::"
+    var runStart = 0
+    var runLength = 0
+    for g in 0..<8 {
+        if address[2 * g] == 0 && address[2 * g + 1] == 0 {
+            if runLength == 0 { runStart = g }
+            runLength += 1
+            if runLength > gapLength { gapStart = runStart; gapLength = runLength }
+        } else {
+            runLength = 0
+        }
+    }
+    var g = 0
+    while g < 8 {
+        if g == gapStart {
+            out[n] = 0x3A
+            out[n + 1] = 0x3A
+            n += 2
+            g += gapLength
+            continue
+        }
+        if g > 0 && !(gapStart >= 0 && g == gapStart + gapLength) { out[n] = 0x3A; n += 1 }
+        let group = UInt16(address[2 * g]) << 8 | UInt16(address[2 * g + 1])
+        var started = false
+        for k in 0..<4 {
+            let digit = UInt8(truncatingIfNeeded: group >> UInt16(12 - 4 * k)) & 0x0F
+            guard started || digit != 0 || k == 3 else { continue }
+            started = true
+            out[n] = digit < 10 ? 0x30 + digit : 0x57 + digit
+            n += 1
+        }
+        g += 1
+    }
+    return n
+}

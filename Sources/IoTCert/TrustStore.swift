@@ -70,6 +70,7 @@ public let subjectDigestLength = 16
 public struct TrustStore {
     enum Source {
         case certificates(anchors: CertificateList, intermediates: CertificateList)
+        case bundle(Bundle)
     }
 
     let source: Source
@@ -88,32 +89,61 @@ public struct TrustStore {
         self.buildTime = buildTime
     }
 
+    /// A store over an opened bundle: its anchors, stored certificates, revocations, build
+    /// time and policy.
+    public init(bundle: Bundle) {
+        source = .bundle(bundle)
+        revocations = bundle.revocationList
+        buildTime = bundle.buildTime
+    }
+
     public var anchorCount: Int {
         switch source {
         case .certificates(let anchors, _): return anchors.count
+        case .bundle(let b): return b.anchorCount
         }
     }
 
     public var storedCount: Int {
         switch source {
         case .certificates(_, let intermediates): return intermediates.count
+        case .bundle(let b): return b.certificateCount
         }
+    }
+
+    /// The bundle's policy; the most permissive one for a store of certificates.
+    public var policy: BundlePolicy {
+        switch source {
+        case .certificates: return BundlePolicy()
+        case .bundle(let b): return b.policy
+        }
+    }
+
+    /// Whether anchors may be stored as subject digests, so that matching needs the digest
+    /// of the issuer name.
+    var matchesByDigest: Bool {
+        if case .bundle = source { return true }
+        return false
     }
 
     /// The DER of the j-th stored certificate.
     public func stored(_ j: Int) -> UnsafeRawBufferPointer {
         switch source {
         case .certificates(_, let intermediates): return intermediates[j]
+        case .bundle(let b): return b.certificate(j)
         }
     }
 
-    /// Whether anchor i's subject is `name`, cheaply (no full parse). `digest` is the
-    /// lazily computed subject digest of `name`, shared across anchors.
-    func anchorSubjectMatches(_ i: Int, name: UnsafeRawBufferPointer) -> Bool {
+    /// Whether anchor i's subject is `name`, cheaply (no full parse). `digest` is the subject
+    /// digest of `name` (only consulted for bundle anchors stored by digest).
+    func anchorSubjectMatches(_ i: Int, name: UnsafeRawBufferPointer,
+                              digest: UnsafeRawBufferPointer) -> Bool {
         switch source {
         case .certificates(let anchors, _):
             guard let subject = try? locateSubject(anchors[i]) else { return false }
             return subject.bytesEqual(name)
+        case .bundle(let b):
+            return b.anchorSubjectMatches(i, name: name, digest: digest)
         }
     }
 
@@ -124,6 +154,8 @@ public struct TrustStore {
             let c = try Certificate(der: anchors[i])
             try checkAnchorCertificate(c)
             return TrustAnchor(certificate: c)
+        case .bundle(let b):
+            return b.anchor(i)
         }
     }
 }

@@ -234,9 +234,9 @@ public func iotcert_bundle_open(
     }
 }
 
-/// iotcert_bundle_info: the opened bundle's sequence number, build time and counts.
-@_cdecl("iotcert_bundle_info")
-public func iotcert_bundle_info(
+/// iotcert_bundle_get_info: the opened bundle's sequence number, build time and counts.
+@_cdecl("iotcert_bundle_get_info")
+public func iotcert_bundle_get_info(
     _ trust: UnsafePointer<iotcert_trust>?, _ info: UnsafeMutablePointer<iotcert_bundle_info>?
 ) -> Int32 {
     guard let trust, let info, let store = readTrust(trust),

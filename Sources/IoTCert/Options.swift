@@ -58,6 +58,8 @@ public struct VerifyOptions {
     public var purpose: Purpose = .serverAuth
     public var peerName: PeerName = .none
     public var limits = Limits()
+    /// The signature memo to consult and fill; nil (the default) disables it.
+    public var memo: SignatureMemo?
 
     public init(time: Int64?, purpose: Purpose = .serverAuth, peerName: PeerName = .none) {
         self.time = time
@@ -110,6 +112,8 @@ public struct VerifyResult {
     public var failingIndex: Int32 = -1
     /// Signature verifications performed (memo hits excluded).
     public var signaturesChecked: UInt16 = 0
+    /// Signatures found in the memo instead of verified.
+    public var memoHits: UInt16 = 0
     /// Candidate considerations made.
     public var steps: UInt32 = 0
     /// Name-constraint comparisons made.

@@ -55,6 +55,7 @@ public func verify(presented: CertificateList, store: TrustStore, options: Verif
         result.failingIndex = search.failingIndex
     }
     result.signaturesChecked = search.signaturesUsed
+    result.memoHits = search.memoHits
     result.steps = search.steps
     result.nameComparisons = search.comparisons.used
     result.workspaceHighWater = UInt32(truncatingIfNeeded: memory.highWater)
@@ -68,6 +69,7 @@ struct PathSearch {
     let options: VerifyOptions
     let time: VerificationTime
     var signaturesUsed: UInt16 = 0
+    var memoHits: UInt16 = 0
     var steps: UInt32 = 0
     var comparisons: ComparisonBudget
     /// The most specific failure so far, with its rank and the certificate it concerns.

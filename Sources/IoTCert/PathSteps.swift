@@ -81,9 +81,27 @@ extension PathSearch {
         return count
     }
 
-    /// Spends one unit of the signature budget, then verifies.
+    /// Spends one unit of the signature budget, then verifies, unless the memo already
+    /// holds this (issuer key, certificate) pair. Weak algorithms are refused either way.
     mutating func checkSignature(of child: Certificate, by key: PublicKey) throws(IoTCertError) {
         guard !child.signatureAlgorithm.isWeak else { throw .certWeakSignatureAlgorithm }
+        guard let memo = options.memo else { return try verifySignature(of: child, by: key) }
+        var memoKey = DigestBuffer()
+        try withUnsafeMutableBytes(of: &memoKey) { (buffer) throws(IoTCertError) in
+            let k = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<32])
+            try SignatureMemo.key(child: child, issuer: key, into: k)
+            if memo.contains(UnsafeRawBufferPointer(k)) {
+                memoHits += 1
+                return
+            }
+            try verifySignature(of: child, by: key)
+            memo.insert(UnsafeRawBufferPointer(k))
+        }
+    }
+
+    private mutating func verifySignature(of child: Certificate, by key: PublicKey)
+        throws(IoTCertError)
+    {
         guard signaturesUsed < options.limits.signaturesMax else {
             throw .pathSignatureBudgetExhausted
         }

@@ -283,6 +283,25 @@ extern "C" {
 size_t iotcert_workspace_size(const iotcert_options *options);
 
 /* ---------------------------------------------------------------------------------------- */
+/* Signature memo                                                                           */
+
+/*
+ * Bytes for a memo of `slots` entries. A memo records (issuer key, certificate) pairs whose
+ * signature verified, so that a device reconnecting to the same server skips the
+ * elliptic-curve math (every other check still runs). 8 slots (272 bytes) cover a few
+ * servers' chains. Replacement is first-in first-out.
+ */
+#define IOTCERT_MEMO_BYTES(slots) (16u + 32u * (size_t)(slots))
+
+/* Formats `memo` (len bytes, any alignment) as an empty memo with as many slots as fit, at
+ * most 4,096. Returns IOTCERT_OK or IOTCERT_ERR_INVALID_ARGUMENT (NULL, or room for no slot). */
+int iotcert_memo_init(void *memo, size_t len);
+
+/* Checks that `memo` holds a memo formatted earlier (e.g. in RAM retained across sleep).
+ * Returns IOTCERT_OK, or IOTCERT_ERR_INVALID_ARGUMENT when it does not: format it then. */
+int iotcert_memo_attach(void *memo, size_t len);
+
+/* ---------------------------------------------------------------------------------------- */
 /* Library                                                                                  */
 
 /* The library version, "major.minor.patch". Static storage. */
@@ -340,7 +359,7 @@ int iotcert_bundle_open(iotcert_trust *trust, const uint8_t *bundle, size_t len,
 
 /* Describes the bundle `trust` was opened from. info->struct_size must be
  * sizeof(iotcert_bundle_info). IOTCERT_ERR_INVALID_ARGUMENT when `trust` is not a bundle. */
-int iotcert_bundle_info(const iotcert_trust *trust, iotcert_bundle_info *info);
+int iotcert_bundle_get_info(const iotcert_trust *trust, iotcert_bundle_info *info);
 
 /* The index-th certificate (leaf first) of the device's own chain stored in the bundle, for
  * a device that authenticates itself with mTLS. `out` points into the bundle. */
@@ -354,7 +373,7 @@ int iotcert_bundle_device_certificate(const iotcert_trust *trust, size_t index,
  * Sets `options` to the defaults: struct_size, time unknown is NOT set (time = 0), purpose
  * server authentication, no peer name, and the default limits: depth_max 8,
  * presented_max 16, candidates_max 16, signatures_max 100, name_comparisons_max 50,000,
- * steps_max 20,000. NULL is ignored.
+ * steps_max 20,000; no memo. NULL is ignored.
  */
 void iotcert_options_init(iotcert_options *options);
 

@@ -50,6 +50,9 @@ typedef struct iotcert_options {
     uint32_t signatures_max;       /* signature checks per verification */
     uint32_t name_comparisons_max; /* name-constraint comparisons per verification */
     uint32_t steps_max;            /* path-search steps per verification */
+    /* The signature memo (iotcert_memo_init), or NULL for none (the default). */
+    void *memo;
+    size_t memo_len;
 } iotcert_options;
 
 /* What a verification found. */
@@ -64,6 +67,7 @@ typedef struct iotcert_result {
     int32_t failing_index;       /* certificate (numbered as in `path`) that caused
                                     `status`, or -1 when no single certificate did */
     uint32_t signatures_checked; /* signature verifications performed */
+    uint32_t memo_hits;          /* signatures found in the memo instead of verified */
     uint32_t steps;              /* path-search steps taken */
     uint32_t name_comparisons;   /* name-constraint comparisons made */
     uint32_t workspace_high_water; /* most workspace bytes used */
@@ -79,7 +83,7 @@ typedef struct iotcert_trust {
     uint64_t opaque[24];  /* do not touch */
 } iotcert_trust;
 
-/* What iotcert_bundle_info() reports about an opened bundle. */
+/* What iotcert_bundle_get_info() reports about an opened bundle. */
 typedef struct iotcert_bundle_info {
     uint32_t struct_size;  /* set by the caller: sizeof(iotcert_bundle_info) */
     uint32_t sequence;     /* the bundle's sequence number */

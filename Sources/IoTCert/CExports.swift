@@ -34,7 +34,8 @@ public func iotcert_options_init(_ options: UnsafeMutablePointer<iotcert_options
         presented_max: UInt32(defaults.presentedMax),
         candidates_max: UInt32(defaults.candidatesMax),
         signatures_max: UInt32(defaults.signaturesMax),
-        name_comparisons_max: defaults.nameComparisonsMax, steps_max: defaults.stepsMax))
+        name_comparisons_max: defaults.nameComparisonsMax, steps_max: defaults.stepsMax,
+        memo: nil, memo_len: 0))
 }
 
 @_cdecl("iotcert_trust_init_certs")
@@ -134,6 +135,10 @@ func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOption
     }
     var options = VerifyOptions(time: time, purpose: purpose, peerName: peer)
     options.limits = try limits(from: o)
+    if let memo = o.memo {
+        options.memo = try SignatureMemo(
+            attaching: UnsafeMutableRawBufferPointer(start: memo, count: o.memo_len))
+    }
     return options
 }
 
@@ -205,6 +210,7 @@ private func copy(_ r: VerifyResult, into c: UnsafeMutablePointer<iotcert_result
     c.pointee.anchor_index = r.anchorIndex
     c.pointee.failing_index = r.failingIndex
     c.pointee.signatures_checked = UInt32(r.signaturesChecked)
+    c.pointee.memo_hits = UInt32(r.memoHits)
     c.pointee.steps = r.steps
     c.pointee.name_comparisons = r.nameComparisons
     c.pointee.workspace_high_water = r.workspaceHighWater
@@ -265,4 +271,27 @@ public func iotcert_bundle_device_certificate(
     out.pointee = iotcert_buffer(data: der.baseAddress?.assumingMemoryBound(to: UInt8.self),
                                  len: der.count)
     return 0
+}
+
+@_cdecl("iotcert_memo_init")
+public func iotcert_memo_init(_ memo: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+    guard let memo, length > 0 else { return IoTCertError.invalidArgument.rawValue }
+    do {
+        _ = try SignatureMemo.format(UnsafeMutableRawBufferPointer(start: memo, count: length))
+        return 0
+    } catch {
+        return error.rawValue
+    }
+}
+
+@_cdecl("iotcert_memo_attach")
+public func iotcert_memo_attach(_ memo: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+    guard let memo, length > 0 else { return IoTCertError.invalidArgument.rawValue }
+    do {
+        _ = try SignatureMemo(attaching: UnsafeMutableRawBufferPointer(start: memo,
+                                                                       count: length))
+        return 0
+    } catch {
+        return error.rawValue
+    }
 }

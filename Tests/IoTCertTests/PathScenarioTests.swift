@@ -84,13 +84,14 @@ final class PathScenarioTests: XCTestCase {
     }
 
     /// Runs one scenario through the Swift API, with the workspace the limits need.
-    static func run(_ s: Scenario) throws -> VerifyResult {
+    static func run(_ s: Scenario, memo: SignatureMemo? = nil) throws -> VerifyResult {
         let load = { (f: String) in try Repo.data("scenarios/" + f) }
         let anchors = try s.anchors.map(load).map(pinned)
         let stored = try (s.stored ?? []).map(load).map(pinned)
         let presented = try s.presented.map(load).map(pinned)
         let revocations = pinned(try revocationList(s.revoked ?? []))
         var options = VerifyOptions(time: s.time, purpose: purpose(s.purpose))
+        options.memo = memo
         let peerBytes = pinned(peerName(s.peer))
         switch s.peer?.kind {
         case "dns": options.peerName = .dns(peerBytes)

@@ -18,8 +18,8 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -
     -module-name IoTCert -I Include -Xfrontend -disable-stack-protector -no-allocations \
     -Xfrontend -function-sections
 
-.PHONY: deps build embedded lib test unit port-test capi-test limbo demo firmware-run \
-    tls-demo host-example clean
+.PHONY: deps build embedded lib test unit port-test capi-test limbo fixtures-check demo \
+    firmware-run tls-demo host-example clean
 
 deps:
 	@.ci/install-deps
@@ -54,7 +54,16 @@ unit: build
 port-test: deps
 	bash Tests/CPort/run.sh
 
-test: deps embedded port-test unit
+# x509-limbo (../shared/conformance): zero wrongly accepted, every wrong rejection listed in
+# Tests/Conformance/limbo-exceptions.json with its reason.
+limbo: build
+	bash Tests/Conformance/run-limbo.sh
+
+# The committed fixtures are exactly what the committed generator makes.
+fixtures-check: deps
+	python3 Tests/PKI/generate.py --check
+
+test: deps embedded port-test unit limbo fixtures-check
 	@echo "make test: all suites passed"
 
 clean:

@@ -67,6 +67,8 @@ struct PathSearch {
     let presented: CertificateList
     let store: TrustStore
     let options: VerifyOptions
+    /// The caller's limits before the bundle's policy bounded them (validated as given).
+    let requested: Limits
     let time: VerificationTime
     var signaturesUsed: UInt16 = 0
     var memoHits: UInt16 = 0
@@ -80,6 +82,7 @@ struct PathSearch {
     init(presented: CertificateList, store: TrustStore, options: VerifyOptions) {
         self.presented = presented
         self.store = store
+        requested = options.limits
         // The bundle's policy bounds the caller's limits.
         var bounded = options
         let policy = store.policy
@@ -97,7 +100,7 @@ struct PathSearch {
     }
 
     func validateArguments() throws(IoTCertError) {
-        let limits = options.limits
+        let limits = requested
         guard limits.depthMax >= 1, limits.depthMax <= Limits.depthCeiling,
             limits.candidatesMax >= 1, limits.presentedMax >= 1
         else { throw .limitOutOfRange }

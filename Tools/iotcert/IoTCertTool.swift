@@ -1,0 +1,14 @@
+// The host tool's root command. Each subcommand lives in its own file; to add one, append
+// its type to `subcommands` below.
+
+import ArgumentParser
+
+@main
+struct IoTCertTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "iotcert",
+        abstract: "Host tool for iotcert: trust bundles, inspection, verification, conformance.",
+        subcommands: [
+            LimboCommand.self,
+        ])
+}

@@ -1,0 +1,457 @@
+// `iotcert limbo`: runs the x509-limbo conformance suite (C2SP/x509-limbo) through the very
+// same core the device runs, and writes limbo's LimboResult JSON.
+//
+// Mapping of a test case onto the core:
+//  - trusted_certs → the trust store's anchors (each a trust anchor, self-signed or not);
+//  - untrusted_intermediates → by default presented after the leaf, as a TLS peer sends them
+//    (limbo's intermediates are what the peer supplies; this also exercises
+//    Limits.presentedMax). `--intermediates stored` puts them in the store's stored list
+//    instead, which is how a device holds intermediates from its bundle; the search treats
+//    both alike, and the stored mode lets the denial-of-service cases reach the search
+//    budgets instead of stopping at presentedMax. run-limbo.sh runs both.
+//  - validation_time → options.time in whole seconds, the fraction dropped: certificate
+//    times have one-second resolution, so an instant within the second of notAfter is still
+//    valid and one within the second before notBefore is not yet (limbo's *-fractional
+//    cases); null → now.
+//  - extended_key_usage → purpose; empty → serverAuth for SERVER, clientAuth for CLIENT.
+//  - expected_peer_name → the peer name; max_chain_depth (intermediates) → depthMax - 1.
+//  - crls → judged on the host (CRL.swift) and turned into the core's revocation layout.
+
+import ArgumentParser
+import CIoTCert
+import Foundation
+import IoTCert
+import IoTCertHost
+
+struct LimboCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "limbo",
+        abstract: "Run an x509-limbo test suite and write LimboResult JSON.")
+
+    enum Placement: String, ExpressibleByArgument, CaseIterable {
+        case presented, stored
+    }
+
+    @Argument(help: "The limbo JSON file (limbo.json or a subset of it).")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "Write the results JSON here instead of stdout.")
+    var output: String?
+
+    @Option(help: ArgumentHelp("Where untrusted_intermediates go: presented (after the "
+            + "leaf) or stored (the trust store's stored certificates)."))
+    var intermediates: Placement = .presented
+
+    @Flag(help: ArgumentHelp("Compare with expected_result and print counts to stderr; "
+          + "exit non-zero on any wrong result not listed in --exceptions."))
+    var summary = false
+
+    @Option(help: ArgumentHelp("JSON object {id: reason} of cases knowingly rejected "
+            + "although limbo expects SUCCESS (implies --summary; stale entries fail)."))
+    var exceptions: String?
+
+    @Option(help: "Only run cases whose id contains this text.")
+    var filter: String?
+
+    func run() throws {
+        let suite = try LimboSuite.load(file)
+        var results: [LimboResult] = []
+        for testCase in suite.testcases {
+            if let filter, !testCase.id.contains(filter) { continue }
+            let outcome = LimboRunner(testCase: testCase, placement: intermediates).run()
+            results.append(LimboResult(id: testCase.id, actualResult: outcome.result,
+                                       context: outcome.context))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let json = try encoder.encode(LimboResults(results: results))
+        if let output {
+            try json.write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(json)
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        }
+        guard summary || exceptions != nil else { return }
+        var known: [String: String] = [:]
+        if let exceptions {
+            let data = try Data(contentsOf: URL(fileURLWithPath: exceptions))
+            known = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        let report = LimboSummary(suite: suite, results: results, exceptions: known,
+                                  filtered: filter != nil)
+        FileHandle.standardError.write(Data(report.text.utf8))
+        if !report.isClean { throw ExitCode.failure }
+    }
+}
+
+// MARK: - The limbo format
+
+struct LimboPeerName: Decodable {
+    let kind: String
+    let value: String
+}
+
+struct LimboCase: Decodable {
+    let id: String
+    let features: [String]?
+    let validationKind: String
+    let trustedCerts: [String]
+    let untrustedIntermediates: [String]
+    let peerCertificate: String
+    let validationTime: String?
+    let extendedKeyUsage: [String]?
+    let expectedResult: String
+    let expectedPeerName: LimboPeerName?
+    let maxChainDepth: Int?
+    let crls: [String]?
+}
+
+struct LimboSuite: Decodable {
+    let version: Int
+    let testcases: [LimboCase]
+
+    static func load(_ path: String) throws -> LimboSuite {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let suite = try decoder.decode(LimboSuite.self, from: data)
+        guard suite.version == 1 else {
+            throw ValidationError("\(path): limbo format version \(suite.version) is not 1")
+        }
+        return suite
+    }
+}
+
+struct LimboResult: Encodable {
+    let id: String
+    let actualResult: String
+    let context: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, context
+        case actualResult = "actual_result"
+    }
+}
+
+struct LimboResults: Encodable {
+    let version = 1
+    let harness = "iotcert"
+    let results: [LimboResult]
+}
+
+// MARK: - Running one case
+
+struct LimboOutcome {
+    let result: String
+    let context: String
+
+    static func success(_ context: String) -> LimboOutcome {
+        LimboOutcome(result: "SUCCESS", context: context)
+    }
+    static func failure(_ context: String) -> LimboOutcome {
+        LimboOutcome(result: "FAILURE", context: context)
+    }
+    static func skipped(_ context: String) -> LimboOutcome {
+        LimboOutcome(result: "SKIPPED", context: context)
+    }
+}
+
+/// Features the product deliberately does not support, with the reason reported.
+let limboSkippedFeatures: [(feature: String, reason: String)] = [
+    ("has-policy-constraints",
+     "has-policy-constraints: certificate policy processing is not implemented; critical "
+        + "policy extensions are refused instead"),
+    ("pedantic-webpki-eku",
+     "pedantic-webpki-eku: RFC 5280 4.2.1.12 is followed: a leaf without EKU is valid and "
+        + "anyExtendedKeyUsage is honoured"),
+    ("pedantic-public-suffix-wildcard",
+     "pedantic-public-suffix-wildcard: no public suffix list on a device; \"*.tld\" is "
+        + "refused, multi-label public suffixes cannot be known"),
+]
+
+struct LimboRunner {
+    let testCase: LimboCase
+    let placement: LimboCommand.Placement
+
+    func run() -> LimboOutcome {
+        for (feature, reason) in limboSkippedFeatures
+        where testCase.features?.contains(feature) == true {
+            return .skipped(reason)
+        }
+        do {
+            return try verify()
+        } catch let error as LimboSkip {
+            return .skipped(error.reason)
+        } catch {
+            // Input the harness cannot turn into a verification is never accepted.
+            return .failure("input refused: \(error)")
+        }
+    }
+
+    private func verify() throws -> LimboOutcome {
+        let id = testCase.id
+        var anchors: [[UInt8]] = []
+        for (i, pem) in testCase.trustedCerts.enumerated() {
+            anchors += try PEM.decode(pem, label: "CERTIFICATE",
+                                      source: "\(id): trusted_certs[\(i)]")
+        }
+        var intermediates: [[UInt8]] = []
+        for (i, pem) in testCase.untrustedIntermediates.enumerated() {
+            intermediates += try PEM.decode(pem, label: "CERTIFICATE",
+                                            source: "\(id): untrusted_intermediates[\(i)]")
+        }
+        let leaf = try PEM.decodeOne(testCase.peerCertificate, label: "CERTIFICATE",
+                                     source: "\(id): peer_certificate")
+        let time = try validationTime()
+
+        // Everything the core reads stays in the arena until the verification is over.
+        let arena = Arena()
+        let anchorViews = anchors.map(arena.copy)
+        let intermediateViews = intermediates.map(arena.copy)
+        var revoked: [(key: PublicKey, serial: [UInt8])] = []
+        for (i, pem) in (testCase.crls ?? []).enumerated() {
+            let source = "crls[\(i)]"
+            for der in try PEM.decode(pem, label: "X509 CRL", source: "\(id): \(source)") {
+                do {
+                    revoked += try CRLImport.load(der, source: source,
+                                                  issuers: anchorViews + intermediateViews,
+                                                  time: time).revoked
+                } catch let error as CRLError {
+                    return .failure("CRL refused: \(error)")
+                }
+            }
+        }
+        let revocations = try RevocationList(arena.copy(try RevocationEncoder.encode(revoked)))
+
+        var options = VerifyOptions(time: time, purpose: try purpose(),
+                                    peerName: try peerName(arena))
+        if let depth = testCase.maxChainDepth {
+            // max_chain_depth counts intermediates; depthMax counts the leaf too. The device
+            // cannot go past depthCeiling, so a larger request is clamped (stricter only).
+            options.limits.depthMax = UInt8(min(max(depth, 0) + 1, Int(Limits.depthCeiling)))
+        }
+        let leafView = arena.copy(leaf)
+        let presented = placement == .presented ? [leafView] + intermediateViews : [leafView]
+        let stored = placement == .stored ? intermediateViews : []
+        let store = TrustStore(anchors: CertificateList(arena.table(anchorViews)),
+                               intermediates: CertificateList(arena.table(stored)),
+                               revocations: revocations, buildTime: 0)
+        let workspace = arena.workspace(workspaceBytesNeeded(options.limits))
+        let result = IoTCert.verify(presented: CertificateList(arena.table(presented)),
+                                    store: store, options: options, workspace: workspace)
+        return withExtendedLifetime(arena) { describe(result) }
+    }
+
+    private func describe(_ result: VerifyResult) -> LimboOutcome {
+        if let error = result.error {
+            let at = result.failingIndex >= 0 ? " at certificate \(result.failingIndex)" : ""
+            return .failure("\(error)\(at)")
+        }
+        let path = (0..<Int(result.pathLength)).map { String(result.path[$0]) }
+        return .success("path \(path.joined(separator: ",")) to anchor \(result.anchorIndex)")
+    }
+
+    private func validationTime() throws -> Int64 {
+        guard let text = testCase.validationTime else {
+            return Int64(Date().timeIntervalSince1970)
+        }
+        guard let seconds = RFC3339.seconds(text) else {
+            throw ValidationError("\(testCase.id): validation_time \"\(text)\" is not RFC 3339")
+        }
+        return seconds
+    }
+
+    private func purpose() throws -> Purpose {
+        let ekus = testCase.extendedKeyUsage ?? []
+        switch ekus {
+        case []: return testCase.validationKind == "CLIENT" ? .clientAuth : .serverAuth
+        case ["serverAuth"]: return .serverAuth
+        case ["clientAuth"]: return .clientAuth
+        default:
+            throw LimboSkip(reason: "unsupported-eku: the core checks one purpose "
+                                + "(serverAuth or clientAuth), asked for \(ekus)")
+        }
+    }
+
+    private func peerName(_ arena: Arena) throws -> PeerName {
+        guard let name = testCase.expectedPeerName else { return .none }
+        switch name.kind {
+        case "DNS": return .dns(arena.copy(Array(name.value.utf8)))
+        case "RFC822": return .email(arena.copy(Array(name.value.utf8)))
+        case "IP":
+            guard let address = IPAddressText.parse(name.value) else {
+                throw ValidationError("\(testCase.id): \"\(name.value)\" is not an IP address")
+            }
+            return .ip(arena.copy(address))
+        default:
+            throw LimboSkip(reason: "unsupported-peer-name-kind: \(name.kind)")
+        }
+    }
+}
+
+struct LimboSkip: Error {
+    let reason: String
+}
+
+/// Memory that stays put for the duration of one verification: copies of the DER, the
+/// buffer tables that point into them, the peer name, the revocation list, the workspace.
+final class Arena {
+    private var releases: [() -> Void] = []
+
+    deinit { for release in releases { release() } }
+
+    func copy(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1),
+                                                            alignment: 16)
+        releases.append { memory.deallocate() }
+        memory.copyBytes(from: bytes)
+        return UnsafeRawBufferPointer(rebasing: memory[0..<bytes.count])
+    }
+
+    /// An `iotcert_buffer` table over views that live in this arena.
+    func table(_ views: [UnsafeRawBufferPointer]) -> UnsafeBufferPointer<iotcert_buffer> {
+        let table = UnsafeMutableBufferPointer<iotcert_buffer>.allocate(
+            capacity: max(views.count, 1))
+        releases.append { table.deallocate() }
+        for (i, view) in views.enumerated() {
+            table[i] = iotcert_buffer(data: view.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                      len: view.count)
+        }
+        return UnsafeBufferPointer(rebasing: table[0..<views.count])
+    }
+
+    func workspace(_ count: Int) -> UnsafeMutableRawBufferPointer {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1),
+                                                            alignment: 16)
+        releases.append { memory.deallocate() }
+        return UnsafeMutableRawBufferPointer(rebasing: memory[0..<count])
+    }
+}
+
+// MARK: - Text formats
+
+enum RFC3339 {
+    /// Seconds since 1970 of "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)", fraction dropped.
+    static func seconds(_ text: String) -> Int64? {
+        let s = Array(text.utf8)
+        func number(_ at: Int, _ count: Int) -> Int? {
+            guard at + count <= s.count else { return nil }
+            var n = 0
+            for c in s[at..<(at + count)] {
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                n = n * 10 + Int(c - 0x30)
+            }
+            return n
+        }
+        func byte(_ at: Int) -> UInt8? { at < s.count ? s[at] : nil }
+        guard let year = number(0, 4), byte(4) == 0x2D, let month = number(5, 2),
+            byte(7) == 0x2D, let day = number(8, 2), byte(10) == 0x54 || byte(10) == 0x74,
+            let hour = number(11, 2), byte(13) == 0x3A, let minute = number(14, 2),
+            byte(16) == 0x3A, let second = number(17, 2)
+        else { return nil }
+        var at = 19
+        if byte(at) == 0x2E {
+            at += 1
+            let start = at
+            while let c = byte(at), c >= 0x30, c <= 0x39 { at += 1 }
+            guard at > start else { return nil }
+        }
+        var offset = 0
+        if byte(at) == 0x5A || byte(at) == 0x7A {
+            at += 1
+        } else if let sign = byte(at), sign == 0x2B || sign == 0x2D {
+            guard let h = number(at + 1, 2), byte(at + 3) == 0x3A, let m = number(at + 4, 2),
+                h <= 23, m <= 59
+            else { return nil }
+            offset = (h * 60 + m) * 60 * (sign == 0x2D ? -1 : 1)
+            at += 6
+        } else {
+            return nil
+        }
+        guard at == s.count, (1...12).contains(month), (1...31).contains(day), hour <= 23,
+            minute <= 59, second <= 60
+        else { return nil }
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let midnight = calendar.date(from: components) else { return nil }
+        let dayStart = Int64(midnight.timeIntervalSince1970)
+        return dayStart + Int64(hour * 3600 + minute * 60 + second - offset)
+    }
+}
+
+enum IPAddressText {
+    /// An IPv4 (dotted quad) or IPv6 (RFC 4291 2.2 text) address as 4 or 16 bytes.
+    static func parse(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            return withUnsafeBytes(of: &v4) { Array($0) }
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) }
+        }
+        return nil
+    }
+}
+
+// MARK: - Comparing with the expected results
+
+struct LimboSummary {
+    var passed = 0
+    var skipped = 0
+    var wronglyAccepted: [String] = []
+    var wronglyRejected: [(id: String, context: String)] = []
+    var excepted = 0
+    var stale: [String] = []
+
+    init(suite: LimboSuite, results: [LimboResult], exceptions: [String: String],
+         filtered: Bool) {
+        var expected: [String: String] = [:]
+        for c in suite.testcases { expected[c.id] = c.expectedResult }
+        var seen = Set<String>()
+        for r in results {
+            seen.insert(r.id)
+            let want = expected[r.id] ?? ""
+            switch (r.actualResult, want) {
+            case ("SKIPPED", _):
+                skipped += 1
+                if exceptions[r.id] != nil { stale.append(r.id) }
+            case let (actual, want) where actual == want:
+                passed += 1
+                if exceptions[r.id] != nil { stale.append(r.id) }
+            case ("SUCCESS", _):
+                wronglyAccepted.append(r.id)
+                if exceptions[r.id] != nil { stale.append(r.id) }
+            default:
+                if exceptions[r.id] != nil {
+                    excepted += 1
+                } else {
+                    wronglyRejected.append((r.id, r.context))
+                }
+            }
+        }
+        // An exception for a case the suite no longer has is stale too (unless filtered).
+        if !filtered {
+            for id in exceptions.keys.sorted() where !seen.contains(id) { stale.append(id) }
+        }
+    }
+
+    var failed: Int { wronglyAccepted.count + wronglyRejected.count + stale.count }
+    var isClean: Bool { failed == 0 }
+
+    var text: String {
+        var lines: [String] = []
+        for id in wronglyAccepted { lines.append("WRONGLY ACCEPTED \(id)") }
+        for (id, context) in wronglyRejected { lines.append("WRONGLY REJECTED \(id): \(context)") }
+        for id in stale { lines.append("STALE EXCEPTION \(id)") }
+        lines.append("limbo: \(passed) passed, \(failed) failed, \(skipped) skipped, "
+            + "\(excepted) known exceptions (wrongly accepted \(wronglyAccepted.count), "
+            + "wrongly rejected \(wronglyRejected.count + excepted), stale exceptions "
+            + "\(stale.count))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -35,7 +35,8 @@ enum Crypto {
         guard !algorithm.isWeak else { throw .certWeakSignatureAlgorithm }
         var digest = DigestBuffer()
         let length = algorithm.digestLength
-        let status: Int32 = try withUnsafeMutableBytes(of: &digest) { (buffer) throws(IoTCertError) -> Int32 in
+        let status: Int32 = try withUnsafeMutableBytes(of: &digest) {
+            (buffer) throws(IoTCertError) -> Int32 in
             let out = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length])
             try hash(algorithm.hashAlgorithm, signed, into: out)
             let h = out.baseAddress?.assumingMemoryBound(to: UInt8.self)

@@ -140,7 +140,8 @@ public struct DERReader {
         let tagClass = first >> 6
         let constructed = first & 0x20 != 0
         guard first & 0x1F == 0x1F else {
-            return DERTag(tagClass: tagClass, constructed: constructed, number: UInt32(first & 0x1F))
+            return DERTag(tagClass: tagClass, constructed: constructed,
+                          number: UInt32(first & 0x1F))
         }
         // High-tag-number form: base-128, no leading 0x80 octet, and only for numbers that
         // do not fit the low form.

@@ -33,7 +33,8 @@ func isValidDNSName(_ name: UnsafeRawBufferPointer, allowWildcard: Bool) -> Bool
             labels += 1
             labelLength = 0
         } else {
-            let isAlnum = (c >= 0x30 && c <= 0x39) || (lowercased(c) >= 0x61 && lowercased(c) <= 0x7A)
+            let lower = lowercased(c)
+            let isAlnum = (c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
             guard isAlnum || (c == 0x2D && labelLength > 0) else { return false }
             labelLength += 1
             guard labelLength <= dnsLabelLengthMax else { return false }

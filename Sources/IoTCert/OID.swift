@@ -39,7 +39,8 @@ public struct OIDKey: Equatable {
         var lo: UInt64 = 0
         for i in 0..<bytes.count {
             let shift = widen64(UInt8(truncatingIfNeeded: 7 - i % 8) &* 8)
-            if i < 8 { hi |= widen64(bytes[i]) &<< shift } else { lo |= widen64(bytes[i]) &<< shift }
+            let byte = widen64(bytes[i]) &<< shift
+            if i < 8 { hi |= byte } else { lo |= byte }
         }
         self.init(hi, lo, count: UInt8(bytes.count))
     }
@@ -65,7 +66,9 @@ public struct OIDKey: Equatable {
         OIDKey(0x2A86_4886_F70D_0101, widen64(last) &<< 56, count: 9)
     }
     // 1.2.840.113549.1.9.1 emailAddress (PKCS #9), checked against rfc822Name constraints
-    static var emailAddress: OIDKey { OIDKey(0x2A86_4886_F70D_0109, 0x0100_0000_0000_0000, count: 9) }
+    static var emailAddress: OIDKey {
+        OIDKey(0x2A86_4886_F70D_0109, 0x0100_0000_0000_0000, count: 9)
+    }
     // 2.5.4.3 commonName
     static var commonName: OIDKey { OIDKey(0x5504_0300_0000_0000, count: 3) }
 

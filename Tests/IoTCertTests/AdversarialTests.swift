@@ -21,7 +21,9 @@ final class AdversarialTests: XCTestCase {
     /// 4 levels x 5 cross-signed CAs, every one a candidate for every certificate below: the
     /// path count explodes; the signature budget (100) stops the search.
     func testCrossSignMeshStopsAtSignatureBudget() throws {
-        let r = try timed("cross-sign mesh") { try PathScenarioTests.run(scenario("mesh-budget-exhausted")) }
+        let r = try timed("cross-sign mesh") {
+            try PathScenarioTests.run(scenario("mesh-budget-exhausted"))
+        }
         XCTAssertEqual(r.error, .pathSignatureBudgetExhausted)
         XCTAssertEqual(r.signaturesChecked, 100)
     }

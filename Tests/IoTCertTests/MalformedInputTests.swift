@@ -111,7 +111,8 @@ final class MalformedInputTests: XCTestCase {
         default:
             // Length octets sit right after tags; nudging one byte after a 0x30/0xA3/0x04 is
             // the most productive way to break the structure.
-            if let tag = der.indices.dropFirst(at).first(where: { [0x30, 0xA3, 0x04].contains(der[$0]) }),
+            let structural: Set<UInt8> = [0x30, 0xA3, 0x04]
+            if let tag = der.indices.dropFirst(at).first(where: { structural.contains(der[$0]) }),
                 tag + 1 < der.count
             {
                 der[tag + 1] = der[tag + 1] &+ UInt8(1 + random.below(3))

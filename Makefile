@@ -19,7 +19,7 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -
     -Xfrontend -function-sections
 
 .PHONY: deps build embedded lib test unit port-test capi-test limbo fixtures-check demo \
-    firmware-run tls-demo host-example clean
+    firmware-run firmware-check tls-demo host-example clean
 
 deps:
 	@.ci/install-deps
@@ -63,7 +63,25 @@ limbo: build
 fixtures-check: deps
 	python3 Tests/PKI/generate.py --check
 
-test: deps embedded port-test unit limbo fixtures-check
+# C API contract tests (guard regions, every limit edge, every scenario through C), the
+# archive's undefined symbols, and the status codes against the Swift enum.
+capi-test: lib
+	$(MAKE) -C Tests/CAPI
+
+host-example: lib
+	$(MAKE) -C Examples/host-verify check
+
+tls-demo: lib
+	$(MAKE) -C Examples/tls-client demo
+
+firmware-run: deps
+	$(MAKE) -C Examples/cortex-m4 run
+
+firmware-check: deps
+	$(MAKE) -C Examples/cortex-m4 check core
+
+test: deps embedded port-test unit limbo fixtures-check capi-test host-example tls-demo \
+    firmware-check firmware-run
 	@echo "make test: all suites passed"
 
 clean:

@@ -207,7 +207,7 @@ extern "C" {
 /** The name-constraint comparison budget (Limits.nameComparisonsMax) is spent. */
 #define IOTCERT_ERR_PATH_NAME_CONSTRAINT_BUDGET_EXHAUSTED 145
 /** The leaf is a CA certificate (cA=TRUE) but is used as an end entity. */
-#define IOTCERT_ERR_PATH_CAUSED_AS_LEAF 146
+#define IOTCERT_ERR_PATH_CA_USED_AS_LEAF 146
 /** A name constraint of a form this library cannot check, on a name of that form. */
 #define IOTCERT_ERR_PATH_UNSUPPORTED_NAME_CONSTRAINT 147
 /** The leaf has no subjectAltName to check the expected peer name against. */
@@ -259,6 +259,13 @@ extern "C" {
 #define IOTCERT_ERR_STORE_FLASH_FAILURE 226
 /** The update is larger than a slot. */
 #define IOTCERT_ERR_STORE_UPDATE_TOO_LARGE 227
+/** An update call came with no update in progress (never begun, or already ended). */
+#define IOTCERT_ERR_STORE_UPDATE_NOT_STARTED 228
+/** The update's bytes do not add up to the length announced when it began. */
+#define IOTCERT_ERR_STORE_UPDATE_LENGTH_MISMATCH 229
+/** The RAM buffer a store without memory-mapped flash needs is missing or smaller than
+ *  a slot. */
+#define IOTCERT_ERR_STORE_BUFFER_TOO_SMALL 230
 
 /* --- The platform crypto port (256..271) --- */
 /** The port cannot perform this algorithm or key size. */
@@ -330,7 +337,8 @@ const char *iotcert_strerror(int status);
  * Certificates are parsed when used, not here: a malformed one fails the verifications
  * that need it, with its own code.
  * Returns IOTCERT_OK, IOTCERT_ERR_INVALID_ARGUMENT (NULL trust or anchors, zero anchors,
- * NULL with a non-zero count), IOTCERT_ERR_TOO_MANY_TRUSTED_CERTIFICATES (65,535 or more of
+ * NULL with a non-zero count, a count above SIZE_MAX / 2),
+ * IOTCERT_ERR_TOO_MANY_TRUSTED_CERTIFICATES (65,535 or more of
  * either), or IOTCERT_ERR_BUNDLE_BAD_SECTION_CONTENT (malformed revocations). On failure
  * `trust` is left unusable (iotcert_verify answers IOTCERT_ERR_INVALID_ARGUMENT).
  */
@@ -390,7 +398,9 @@ void iotcert_options_init(iotcert_options *options);
  *                   sizeof(iotcert_result)); on success `path` holds the path, leaf first.
  * Returns IOTCERT_OK when a valid path exists; otherwise the most specific reason none does
  * (also in result->status), with result->failing_index naming the certificate at fault when
- * one is. IOTCERT_ERR_INVALID_ARGUMENT for NULL pointers, zero lengths or a wrong
+ * one is: for IOTCERT_ERR_PATH_NO_TRUST_ANCHOR, the certificate whose issuer nothing names
+ * (where the chain stops); -1 for budget exhaustion and trust-anchor faults.
+ * IOTCERT_ERR_INVALID_ARGUMENT for NULL pointers, zero lengths or a wrong
  * struct_size (result->struct_size wrong: result is not written at all).
  */
 int iotcert_verify(const iotcert_trust *trust,
@@ -402,5 +412,8 @@ int iotcert_verify(const iotcert_trust *trust,
 #ifdef __cplusplus
 }
 #endif
+
+/* The on-device trust store: A/B slots on the firmware's flash, power-safe updates. */
+#include "iotcert_store.h"
 
 #endif /* IOTCERT_H */

@@ -107,8 +107,9 @@ public struct VerifyResult {
     public var pathLength: UInt8 = 0
     /// The trust anchor that ended the path, or -1.
     public var anchorIndex: Int32 = -1
-    /// The certificate that caused `error` (numbered as in `path`), or -1 when the cause is
-    /// not one certificate (budget exhaustion, no anchor at all, a trust anchor).
+    /// The certificate that caused `error` (numbered as in `path`): for pathNoTrustAnchor the
+    /// certificate whose issuer nothing names (where the chain stops); -1 when the cause is
+    /// not one certificate (budget exhaustion, a trust anchor).
     public var failingIndex: Int32 = -1
     /// Signature verifications performed (memo hits excluded).
     public var signaturesChecked: UInt16 = 0

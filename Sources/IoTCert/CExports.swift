@@ -84,10 +84,9 @@ func readTrust(_ trust: UnsafePointer<iotcert_trust>) -> TrustStore? {
     guard trust.pointee.state == trustInitialised,
         trust.pointee.struct_size == UInt32(MemoryLayout<iotcert_trust>.size)
     else { return nil }
-    var copy = trust.pointee.opaque
-    return withUnsafePointer(to: &copy) {
-        UnsafeRawPointer($0).bindMemory(to: TrustStore.self, capacity: 1).pointee
-    }
+    // Read in place: copying the opaque words first would cost their size in stack.
+    return (UnsafeRawPointer(trust) + MemoryLayout<iotcert_trust>.offset(of: \.opaque)!)
+        .assumingMemoryBound(to: TrustStore.self).pointee
 }
 
 /// Limits from C options, each checked against its documented range.

@@ -32,6 +32,19 @@ struct Frame {
         self.certificate = certificate
         self.index = index
     }
+
+    /// Reads `der` straight into `slot` (workspace memory), so that no whole Frame or
+    /// Certificate is assembled on the stack and copied.
+    static func fill(_ slot: UnsafeMutablePointer<Frame>, der: UnsafeRawBufferPointer,
+                     index: UInt16) throws(IoTCertError) {
+        let raw = UnsafeMutableRawPointer(slot)
+        // Every field is plain data; zero them, then let the parser write the certificate.
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<Frame>.size)
+        let certificate = (raw + MemoryLayout<Frame>.offset(of: \Frame.certificate)!)
+            .assumingMemoryBound(to: Certificate.self)
+        certificate.initialize(to: try Certificate(der: der))
+        slot.pointee.index = index
+    }
 }
 
 /// The workspace one verification needs with `limits`: its frames, aligned.
@@ -118,15 +131,7 @@ struct PathSearch {
     mutating func run(_ frames: UnsafeMutablePointer<Frame>, _ result: inout VerifyResult)
         throws(IoTCertError)
     {
-        failingIndex = 0
-        let leaf = try Certificate(der: presented[0])
-        try time.check(notBefore: leaf.notBefore, notAfter: leaf.notAfter)
-        try checkLeaf(leaf, purpose: options.purpose)
-        try checkKeyAllowed(leaf.publicKey)
-        try checkPeerName(leaf, options.peerName)
-        failingIndex = -1
-        frames.initialize(to: Frame(certificate: leaf, index: 0))
-        try prepare(frames)
+        try startPath(frames)
         var depth = 1
         // Bounded by stepsMax: every iteration is one step.
         while depth > 0 {
@@ -149,15 +154,32 @@ struct PathSearch {
                     failingIndex = -1
                     return
                 }
-            } else if let issuer = try tryIssuer(candidate - store.anchorCount, frames, depth) {
-                (frames + depth).initialize(
-                    to: Frame(certificate: issuer,
-                              index: UInt16(candidate - store.anchorCount)))
-                try prepare(frames + depth)
+            } else if try tryIssuer(candidate - store.anchorCount, frames, depth) {
                 depth += 1
             }
         }
         throw failure
+    }
+
+    /// Reads the leaf into the first frame and applies what depends on it alone. Kept out
+    /// of `run` (never inlined) so that its temporaries are off the stack during the search.
+    @inline(never)
+    mutating func startPath(_ frames: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
+        failingIndex = 0
+        try Frame.fill(frames, der: presented[0], index: 0)
+        try checkStartingCertificate(frames)
+        failingIndex = -1
+        try prepare(frames)
+    }
+
+    @inline(never)
+    func checkStartingCertificate(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
+        let leaf = UnsafePointer(frame)
+        try time.check(notBefore: leaf.pointee.certificate.notBefore,
+                       notAfter: leaf.pointee.certificate.notAfter)
+        try checkLeaf(leaf.pointee.certificate, purpose: options.purpose)
+        try checkKeyAllowed(leaf.pointee.certificate.publicKey)
+        try checkPeerName(leaf.pointee.certificate, options.peerName)
     }
 
     /// The next candidate for the issuer of `frame`'s certificate: an anchor number

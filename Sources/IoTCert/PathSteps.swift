@@ -11,61 +11,95 @@ extension PathSearch {
     mutating func tryAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
         throws(IoTCertError) -> Bool
     {
-        let child = frames[depth - 1]
         do throws(IoTCertError) {
-            let anchor = try store.anchor(i)
-            try time.checkAnchor(notAfter: anchor.notAfter)
-            try checkKeyAllowed(anchor.publicKey)
-            try checkSignature(of: child.certificate, by: anchor.publicKey)
-            if anchor.hasNameConstraints {
-                try applyNameConstraints(
-                    NameConstraintSet(permitted: anchor.permittedSubtrees,
-                                      excluded: anchor.excludedSubtrees),
-                    frames, depth)
-            }
-            try checkRevocation(of: child.certificate, by: anchor.publicKey)
+            try linkAnchor(i, frames, depth)
             return true
         } catch let error {
-            try record(error, blaming: blame(error, child: child.index, candidate: -1))
+            let child = frames[depth - 1].index
+            try record(error, blaming: blame(error, child: child, candidate: -1))
             return false
         }
     }
 
-    /// Tries certificate k as the issuer of the top certificate. Returns it when every check
-    /// passes; nil when it is skipped or fails (the failure is recorded).
-    mutating func tryIssuer(_ k: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
-        throws(IoTCertError) -> Certificate?
+    /// The checks of ending the path at anchor `i`. Never inlined: the anchor (and, for a
+    /// store of certificates, its parse) lives only in this frame.
+    @inline(never)
+    mutating func linkAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
+        throws(IoTCertError)
     {
-        let child = frames[depth - 1]
-        for i in 0..<depth where Int(frames[i].index) == k { return nil }  // on the path
+        let anchor = try store.anchor(i)
+        try time.checkAnchor(notAfter: anchor.notAfter)
+        try checkKeyAllowed(anchor.publicKey)
+        try checkLink(frames, depth, issuerKey: anchor.publicKey,
+                      constraints: anchor.hasNameConstraints
+                          ? NameConstraintSet(permitted: anchor.permittedSubtrees,
+                                              excluded: anchor.excludedSubtrees) : nil)
+    }
+
+    /// Tries certificate k as the issuer of the top certificate, reading it straight into
+    /// the next frame. True when every check passes and the path grew; false when it is
+    /// skipped or fails (the failure is recorded).
+    mutating func tryIssuer(_ k: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
+        throws(IoTCertError) -> Bool
+    {
+        for i in 0..<depth where Int(frames[i].index) == k { return false }  // on the path
         do throws(IoTCertError) {
-            let c = try Certificate(der: der(k))
-            for i in 0..<depth {
-                let f = frames[i].certificate
-                if f.subject.bytesEqual(c.subject) && f.publicKey.sameKey(c.publicKey) {
-                    return nil  // the same logical CA again: a cycle
-                }
-            }
             guard depth < Int(options.limits.depthMax) else {
                 throw IoTCertError.pathDepthExceeded
             }
-            try time.check(notBefore: c.notBefore, notAfter: c.notAfter)
-            try checkIssuer(c, intermediatesBelow: intermediates(frames, depth),
-                            purpose: options.purpose)
-            try checkKeyAllowed(c.publicKey)
-            try checkSignature(of: child.certificate, by: c.publicKey)
-            if c.extensions.hasNameConstraints {
-                try applyNameConstraints(
-                    NameConstraintSet(permitted: c.extensions.permittedSubtrees,
-                                      excluded: c.extensions.excludedSubtrees),
-                    frames, depth)
-            }
-            try checkRevocation(of: child.certificate, by: c.publicKey)
-            return c
+            guard try admit(k, frames, depth) else { return false }
+            let issuer = UnsafePointer(frames + depth)
+            let e = issuer.pointee.certificate.extensions
+            try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
+                          constraints: e.hasNameConstraints
+                              ? NameConstraintSet(permitted: e.permittedSubtrees,
+                                                  excluded: e.excludedSubtrees) : nil)
+            try prepare(frames + depth)
+            return true
         } catch let error {
-            try record(error, blaming: blame(error, child: child.index, candidate: Int32(k)))
-            return nil
+            let child = frames[depth - 1].index
+            try record(error, blaming: blame(error, child: child, candidate: Int32(k)))
+            return false
         }
+    }
+
+    /// Reads certificate k into frame `depth` and checks what it must be as an issuer.
+    /// False when it is the same logical CA as one already on the path (a cycle).
+    @inline(never)
+    mutating func admit(_ k: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
+        throws(IoTCertError) -> Bool
+    {
+        let slot = frames + depth
+        try Frame.fill(slot, der: der(k), index: UInt16(k))
+        let c = UnsafePointer(slot)
+        for i in 0..<depth {
+            let f = UnsafePointer(frames + i)
+            if f.pointee.certificate.subject.bytesEqual(c.pointee.certificate.subject)
+                && f.pointee.certificate.publicKey.sameKey(c.pointee.certificate.publicKey)
+            {
+                return false
+            }
+        }
+        try time.check(notBefore: c.pointee.certificate.notBefore,
+                       notAfter: c.pointee.certificate.notAfter)
+        try checkIssuer(c.pointee.certificate, intermediatesBelow: intermediates(frames, depth),
+                        purpose: options.purpose)
+        try checkKeyAllowed(c.pointee.certificate.publicKey)
+        return true
+    }
+
+    /// What a new issuer (certificate or anchor) with `issuerKey` proves or constrains about
+    /// the path below it: the top certificate's signature, then the issuer's name
+    /// constraints over every certificate below, then the top certificate's revocation.
+    @inline(never)
+    mutating func checkLink(_ frames: UnsafeMutablePointer<Frame>, _ depth: Int,
+                            issuerKey: PublicKey, constraints: NameConstraintSet?)
+        throws(IoTCertError)
+    {
+        let child = UnsafePointer(frames + (depth - 1))
+        try checkSignature(of: child.pointee.certificate, by: issuerKey)
+        if let constraints { try applyNameConstraints(constraints, frames, depth) }
+        try checkRevocation(of: child.pointee.certificate, by: issuerKey)
     }
 
     /// The algorithm policy, and the bundle's list of allowed key algorithms.
@@ -116,11 +150,12 @@ extension PathSearch {
                                        _ frames: UnsafeMutablePointer<Frame>,
                                        _ depth: Int) throws(IoTCertError) {
         for i in 0..<depth {
-            let c = frames[i].certificate
-            if i > 0 && c.isSelfIssued { continue }
+            let c = UnsafePointer(frames + i)
+            if i > 0 && c.pointee.certificate.isSelfIssued { continue }
             do {
-                try checkNameConstraints(constraints, subject: c.subject,
-                                         subjectAltName: c.extensions.subjectAltName,
+                try checkNameConstraints(constraints, subject: c.pointee.certificate.subject,
+                                         subjectAltName: c.pointee.certificate.extensions
+                                             .subjectAltName,
                                          budget: &comparisons)
             } catch let error {
                 if error == .pathNameConstraintViolation { failingIndex = Int32(frames[i].index) }

@@ -30,7 +30,7 @@
  *
  * MEMORY
  *
- * No allocation. iotcert_store (about 600 bytes) holds the store's state, including one
+ * No allocation. iotcert_store (648 bytes) holds the store's state, including one
  * partial program unit of an update between writes. The bundle is read in place:
  *  - with memory-mapped flash (iotcert_flash.map set), straight from flash: no RAM buffer,
  *    no copy; the trust opened from the store points into flash;

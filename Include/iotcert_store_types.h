@@ -73,7 +73,7 @@ typedef struct iotcert_flash {
 typedef struct iotcert_store {
     uint32_t struct_size; /* do not touch */
     uint32_t state;       /* do not touch */
-    uint64_t opaque[96];  /* do not touch */
+    uint64_t opaque[80];  /* do not touch */
 } iotcert_store;
 
 /* What iotcert_store_get_info() reports. */

@@ -7,13 +7,20 @@ public let rsaBitsMin = 2048
 /// Largest RSA modulus accepted: what the default port verifies, and a bound on the time
 /// one verification may take on a device.
 public let rsaBitsMax = 4096
+/// Longest RSA public exponent accepted, in octets: 32 bits, as bundle anchors store it and
+/// as the default port verifies (a larger one costs a private-key operation's time). Every
+/// issued key uses 65537. Refused here, a longer one fails its candidate; left to the port, it
+/// was IOTCERT_PORT_UNSUPPORTED, a platform failure that ended the whole search.
+public let rsaExponentBytesMax = 4
 
 /// Algorithm policy for a key: named curves only (enforced when reading), RSA between
-/// rsaBitsMin and rsaBitsMax in whole bytes.
+/// rsaBitsMin and rsaBitsMax in whole bytes, with an exponent of at most 32 bits.
 func checkKeyPolicy(_ key: PublicKey) throws(IoTCertError) {
     guard key.algorithm == .rsa else { return }
     let bits = key.bits
-    guard bits >= rsaBitsMin, bits <= rsaBitsMax, bits % 8 == 0 else { throw .certWeakKey }
+    guard bits >= rsaBitsMin, bits <= rsaBitsMax, bits % 8 == 0,
+        key.exponent.count <= rsaExponentBytesMax
+    else { throw .certWeakKey }
 }
 
 /// Which rules of the profile apply: a trust anchor is only a name and a key (RFC 5280

@@ -229,6 +229,19 @@ extension IoTCertError {
         case .storeEmpty: return "Neither slot holds a valid bundle."
         case .storeFlashFailure: return "The flash driver reported a failure."
         case .storeUpdateTooLarge: return "The update is larger than a slot."
+        case .storeUpdateNotStarted:
+            return """
+            An update call came with no update in progress (never begun, or already ended).
+            """
+        case .storeUpdateLengthMismatch:
+            return """
+            The update's bytes do not add up to the length announced when it began.
+            """
+        case .storeBufferTooSmall:
+            return """
+            The RAM buffer a store without memory-mapped flash needs is missing or smaller \
+            than a slot.
+            """
         case .cryptoUnsupported: return "The port cannot perform this algorithm or key size."
         case .cryptoFailure:
             return """

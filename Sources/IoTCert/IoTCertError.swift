@@ -191,6 +191,13 @@ public enum IoTCertError: Int32, Error {
     case storeFlashFailure = 226
     /// The update is larger than a slot.
     case storeUpdateTooLarge = 227
+    /// An update call came with no update in progress (never begun, or already ended).
+    case storeUpdateNotStarted = 228
+    /// The update's bytes do not add up to the length announced when it began.
+    case storeUpdateLengthMismatch = 229
+    /// The RAM buffer a store without memory-mapped flash needs is missing or smaller than
+    /// a slot.
+    case storeBufferTooSmall = 230
 
     // MARK: 256...271: crypto port
     /// The port cannot perform this algorithm or key size.

@@ -206,10 +206,11 @@ struct PathSearch {
                 matched = candidateMatches(k, child: child, keyIDPass: keyPass)
             }
             guard matched else { continue }
-            frame.pointee.candidatesTried += 1
-            guard frame.pointee.candidatesTried <= options.limits.candidatesMax else {
+            // Compared before counting: candidatesMax may be 255, the counter's largest value.
+            guard frame.pointee.candidatesTried < options.limits.candidatesMax else {
                 throw .pathCandidatesExceeded
             }
+            frame.pointee.candidatesTried += 1
             return position < anchors ? position : anchors + (position - anchors) % total
         }
         return nil

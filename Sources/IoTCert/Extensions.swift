@@ -82,6 +82,7 @@ extension Extensions {
         var r = try list.children()
         guard !r.isAtEnd else { throw .certEmptyExtensions }
         var seen = DERReader(list.content, depth: list.depth + 1)  // second pass: duplicates
+        var seenStandard: UInt64 = 0  // id-ce extensions (2.5.29.n, n < 64) met so far
         var index = 0
         while !r.isAtEnd {
             guard index < extensionsMax else { throw .certBadExtension }
@@ -94,7 +95,16 @@ extension Extensions {
             }
             let value = try e.read(.octetString)
             try e.finish()
-            try Extensions.checkNotSeenBefore(oid, index: index, in: &seen)
+            if oid.bytes.count == 3 && oid.bytes[0] == 0x55 && oid.bytes[1] == 0x1D
+                && oid.bytes[2] < 64
+            {
+                // The common case costs one bit test instead of a rescan.
+                let bit: UInt64 = 1 &<< widen64(oid.bytes[2])
+                guard seenStandard & bit == 0 else { throw .certDuplicateExtension }
+                seenStandard |= bit
+            } else {
+                try Extensions.checkNotSeenBefore(oid, index: index, in: &seen)
+            }
             try decode(oid, critical: critical, value: value)
             index += 1
         }

@@ -235,8 +235,9 @@ struct PathSearch {
         }
         let wanted = child.extensions.authorityKeyID
         guard wanted.count > 0 else { return !keyIDPass }
-        // A candidate that does not parse fails later with its own code, in the second pass.
-        guard let c = try? Certificate(der: der(k)) else { return !keyIDPass }
-        return c.extensions.subjectKeyID.bytesEqual(wanted) == keyIDPass
+        // Only a hint: a shallow look for the identifier, no full parse. A candidate whose
+        // identifier cannot be found goes to the second pass and fails there with its code.
+        guard let keyID = try? locateSubjectKeyID(der(k)) else { return !keyIDPass }
+        return keyID.bytesEqual(wanted) == keyIDPass
     }
 }

@@ -173,3 +173,30 @@ func locateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> Unsafe
     _ = try t.read(.sequence)  // validity
     return try t.read(.sequence).encoded
 }
+
+/// The subjectKeyIdentifier of a certificate (empty when it has none), found by walking the
+/// extensions without decoding them: used only to order candidates.
+func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
+    -> UnsafeRawBufferPointer
+{
+    var outer = DERReader(der)
+    var c = try outer.read(.sequence).children()
+    var t = try c.read(.sequence).children()
+    // Bounded by the TBS length: each field read consumes at least two octets.
+    while !t.isAtEnd {
+        let field = try t.read()
+        guard field.tag == .context(3, constructed: true) else { continue }
+        var wrapper = try field.children()
+        var list = try wrapper.read(.sequence).children()
+        while !list.isAtEnd {
+            var e = try list.read(.sequence).children()
+            let oid = try e.read(.objectIdentifier)
+            _ = try e.readIfPresent(.boolean)
+            let value = try e.read(.octetString)
+            guard OIDKey(oid.content) == .subjectKeyIdentifier else { continue }
+            var inner = try value.nested()
+            return try inner.read(.octetString).content
+        }
+    }
+    return .empty
+}

@@ -10,6 +10,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Host side only (IoTCertHost, the tool): `iotcert gen` builds its demonstration PKI
+        // with these, and `pack --sign-key` signs with swift-crypto. Never in the core.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // The public C headers (Include/), seen from Swift as one Clang module.
@@ -25,8 +29,21 @@ let package = Package(
         ),
         // Host-side helpers shared by the tool and the tests: bundle writing, revocation
         // encoding (Foundation allowed; never linked into firmware).
-        .target(name: "IoTCertHost", dependencies: ["IoTCert", "IoTCertMbedTLS"],
-                path: "Sources/IoTCertHost"),
+        .target(
+            name: "IoTCertHost",
+            dependencies: [
+                "IoTCert", "IoTCertMbedTLS", "IoTCertHostC",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Sources/IoTCertHost"),
+        // Host-only C over Mbed TLS: seeded RSA key generation for `iotcert gen`.
+        .target(
+            name: "IoTCertHostC",
+            path: "Sources/IoTCertHostC",
+            linkerSettings: [.linkedLibrary("mbedcrypto")]
+        ),
         .executableTarget(
             name: "iotcert",
             dependencies: [
@@ -39,6 +56,13 @@ let package = Package(
             name: "IoTCertTests",
             dependencies: ["IoTCert", "IoTCertMbedTLS", "IoTCertHost"],
             path: "Tests/IoTCertTests"
+        ),
+        // The bundle reader's robustness and every `iotcert` subcommand end to end, on PKIs
+        // generated at test time (the tool binary is run as a process for exit codes).
+        .testTarget(
+            name: "IoTCertToolTests",
+            dependencies: ["IoTCert", "IoTCertMbedTLS", "IoTCertHost", "iotcert"],
+            path: "Tests/IoTCertToolTests"
         ),
     ]
 )

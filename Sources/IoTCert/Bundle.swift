@@ -188,6 +188,13 @@ struct BundleHeader {
         guard length >= 1, length <= BundleLayout.signatureLengthMax else {
             throw .bundleBadSignature
         }
+        // The signature's zero padding is part of the trailer too: a reader that ignored it
+        // would accept bytes the packer did not write (docs/bundle-format.md, "Trailer").
+        var i = at + 4 + length
+        while i < at + 4 + BundleLayout.signatureLengthMax {
+            guard b[i] == 0 else { throw .bundleBadSignature }
+            i += 1
+        }
         let status = iotcert_port_ecdsa_verify(
             IOTCERT_CURVE_P256, key.baseAddress?.assumingMemoryBound(to: UInt8.self), 65,
             b.baseAddress.map { ($0 + contentEnd).assumingMemoryBound(to: UInt8.self) }, 32,

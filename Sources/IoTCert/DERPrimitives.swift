@@ -104,9 +104,9 @@ extension DERValue {
         return OID(content)
     }
 
-    /// UTCTime or GeneralizedTime, as seconds since 1970-01-01T00:00:00Z. RFC 5280 4.1.2.5:
-    /// UTCTime `YYMMDDHHMMSSZ` for 1950 through 2049, GeneralizedTime `YYYYMMDDHHMMSSZ`
-    /// from 2050 on; seconds always present, always Zulu, no fractions.
+    /// UTCTime or GeneralizedTime, as seconds since 1970-01-01T00:00:00Z. RFC 5280 4.1.2.5's
+    /// forms: UTCTime `YYMMDDHHMMSSZ` (1950 through 2049), GeneralizedTime `YYYYMMDDHHMMSSZ`;
+    /// seconds always present, always Zulu, no fractions.
     public func time() throws(IoTCertError) -> Int64 {
         let year: Int
         var at = 0
@@ -116,8 +116,10 @@ extension DERValue {
             year = yy >= 50 ? 1900 + yy : 2000 + yy
         } else if tag == .generalizedTime {
             guard content.count == 15 else { throw .derBadTime }
+            // RFC 5280 asks CAs for UTCTime through 2049; a GeneralizedTime before 2050 is
+            // still unambiguous, and real roots carry one (Certum Trusted Network CA 2 in
+            // Mozilla's set), so only its form is strict.
             year = try digits(&at, 4)
-            guard year >= 2050 else { throw .derBadTime }
         } else {
             throw .derUnexpectedTag
         }

@@ -125,7 +125,8 @@ extension PathSearch {
             let k = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<32])
             try SignatureMemo.key(child: child, issuer: key, into: k)
             if memo.contains(UnsafeRawBufferPointer(k)) {
-                memoHits += 1
+                // Saturates: only stepsMax (32 bits) bounds the hits, not signaturesMax.
+                if memoHits < UInt16.max { memoHits += 1 }
                 return
             }
             try verifySignature(of: child, by: key)

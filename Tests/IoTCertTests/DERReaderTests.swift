@@ -170,6 +170,8 @@ final class DERReaderTests: XCTestCase {
         XCTAssertEqual(try time(generalized("20500101000000Z")).get(), 2_524_608_000)
         XCTAssertEqual(try time(utc("240229120000Z")).get(), 1_709_208_000)  // leap day
         XCTAssertEqual(try time(generalized("99991231235959Z")).get(), 253_402_300_799)
+        // Before 2050: the CA should have used UTCTime; accepted, the instant is the same.
+        XCTAssertEqual(try time(generalized("20260101000000Z")).get(), 1_767_225_600)
     }
 
     func testBadTimes() {
@@ -186,7 +188,6 @@ final class DERReaderTests: XCTestCase {
             utc("2601010000Z"),  // no seconds
             utc("260101000000+0100"),  // offset
             utc("26010100000aZ"),  // not a digit
-            generalized("20260101000000Z"),  // GeneralizedTime before 2050
             generalized("20500101000000.5Z"),  // fraction
             generalized("21000229000000Z"),  // 2100 is not a leap year
         ]

@@ -1044,8 +1044,6 @@ BAD_NOT_AFTER = [
     ("time-offset", der_utc("261231000000+0000"), "an offset instead of Z"),
     ("time-no-seconds", der_utc("2612310000Z"), "no seconds"),
     ("time-fraction", der_gen("20501231000000.5Z"), "fractional seconds"),
-    ("time-generalized-before-2050", der_gen("20261231000000Z"),
-     "GeneralizedTime for a year UTCTime must carry"),
 ]
 
 
@@ -1068,6 +1066,13 @@ def pki_times(pool: Pool, b: PkiBase) -> None:
         pki_leaf(pool, file, b.i256, f"notAfter {raw[2:].decode()!r}: {what}.",
                  valid=(not_before, None), parts={"validity": validity},
                  expect_parse="derBadTime")
+    # RFC 5280 asks CAs for UTCTime through 2049, but a GeneralizedTime before 2050 is
+    # unambiguous and real roots carry one (Mozilla's Certum Trusted Network CA 2): the
+    # core accepts it, strict about its form only.
+    validity = der_seq(der_time(not_before), der_gen("20261231000000Z"))
+    pki_leaf(pool, "time-generalized-before-2050", b.i256,
+             "notAfter 2026-12-31 as GeneralizedTime: accepted (form strict, choice lenient).",
+             valid=(not_before, seconds(2026, 12, 31)), parts={"validity": validity})
 
 
 def pki_serials(pool: Pool, b: PkiBase) -> None:

@@ -10,5 +10,12 @@ struct IoTCertTool: ParsableCommand {
         abstract: "Host tool for iotcert: trust bundles, inspection, verification, conformance.",
         subcommands: [
             LimboCommand.self,
+            PackCommand.self,
+            InspectCommand.self,
+            VerifyCommand.self,
+            CheckCommand.self,
+            SimulateCommand.self,
+            GenCommand.self,
+            SizesCommand.self,
         ])
 }

@@ -23,31 +23,32 @@
 //
 // An untrusted certificate may issue a CRL: a CRL can only add revocations, keyed by the key
 // that signed it, so the worst an attacker's CRL can do is make its own certificates fail.
+// (In IoTCertHost so that `limbo` and `pack` judge CRLs the same way.)
 
 import Foundation
 import IoTCert
 
-struct CRLError: Error, CustomStringConvertible {
-    let source: String
-    let reason: String
+public struct CRLError: Error, CustomStringConvertible {
+    public let source: String
+    public let reason: String
 
-    var description: String { "\(source): \(reason)" }
+    public var description: String { "\(source): \(reason)" }
 }
 
 /// What one accepted CRL contributes: its issuer's key (a view into the issuer certificate,
 /// which the caller keeps alive) and the magnitudes of its revoked serial numbers.
-struct ImportedCRL {
-    let issuerKey: PublicKey
-    let serials: [[UInt8]]
+public struct ImportedCRL {
+    public let issuerKey: PublicKey
+    public let serials: [[UInt8]]
 
     /// The entries for RevocationEncoder (IoTCertHost), which builds the core's layout.
-    var revoked: [(key: PublicKey, serial: [UInt8])] { serials.map { (issuerKey, $0) } }
+    public var revoked: [(key: PublicKey, serial: [UInt8])] { serials.map { (issuerKey, $0) } }
 }
 
-enum CRLImport {
+public enum CRLImport {
     /// Most entries one CRL may list. Large public CRLs hold a few hundred thousand; the
     /// device layout spends 21 bytes per entry, so anything near this is a wrong input.
-    static let entriesMax = 1_000_000
+    public static let entriesMax = 1_000_000
 
     // Extension OIDs (content octets). id-ce is 2.5.29 = 55 1D.
     static let oidCRLNumber: [UInt8] = [0x55, 0x1D, 0x14]
@@ -67,7 +68,7 @@ enum CRLImport {
     /// Reads and judges one CRL. `issuers` are the DER certificates that may have issued it
     /// (trust anchors and intermediates), in memory that outlives the result; `time` is the
     /// validation time.
-    static func load(_ der: [UInt8], source: String, issuers: [UnsafeRawBufferPointer],
+    public static func load(_ der: [UInt8], source: String, issuers: [UnsafeRawBufferPointer],
                      time: Int64) throws -> ImportedCRL
     {
         func fail(_ reason: String) -> CRLError { CRLError(source: source, reason: reason) }

@@ -5,31 +5,32 @@
 // with matching labels, base64 that decodes (RFC 7468's strict form: no headers, no stray
 // characters, padding only at the end), and nothing but whitespace between blocks. A file
 // that breaks any of this is refused with an error naming where the input came from, so
-// that a garbled input never turns silently into "no certificates".
+// that a garbled input never turns silently into "no certificates". (In IoTCertHost so that
+// `limbo`, `pack`, `verify` and the tests read files the same way.)
 
 import Foundation
 
-struct PEMError: Error, CustomStringConvertible {
+public struct PEMError: Error, CustomStringConvertible {
     /// Where the text came from: a file name, or a JSON field such as "trusted_certs[1]".
-    let source: String
-    let line: Int
-    let reason: String
+    public let source: String
+    public let line: Int
+    public let reason: String
 
-    var description: String { "\(source): line \(line): \(reason)" }
+    public var description: String { "\(source): line \(line): \(reason)" }
 }
 
 /// One decoded block.
-struct PEMBlock {
-    let label: String
-    let der: [UInt8]
+public struct PEMBlock {
+    public let label: String
+    public let der: [UInt8]
 }
 
-enum PEM {
+public enum PEM {
     /// Longest label accepted: RFC 7468 labels are short words ("CERTIFICATE", "X509 CRL").
-    static let labelLengthMax = 64
+    public static let labelLengthMax = 64
 
     /// Every block of `text`, in order. `source` names the input in errors.
-    static func decodeAll(_ text: String, source: String) throws -> [PEMBlock] {
+    public static func decodeAll(_ text: String, source: String) throws -> [PEMBlock] {
         var blocks: [PEMBlock] = []
         var label: String?
         var body = ""
@@ -73,7 +74,7 @@ enum PEM {
     }
 
     /// The DER of every block of `text`, which must all carry `label` and be at least one.
-    static func decode(_ text: String, label: String, source: String) throws -> [[UInt8]] {
+    public static func decode(_ text: String, label: String, source: String) throws -> [[UInt8]] {
         let blocks = try decodeAll(text, source: source)
         guard !blocks.isEmpty else {
             throw PEMError(source: source, line: 1, reason: "no PEM block found")
@@ -86,7 +87,7 @@ enum PEM {
     }
 
     /// Exactly one block with `label`.
-    static func decodeOne(_ text: String, label: String, source: String) throws -> [UInt8] {
+    public static func decodeOne(_ text: String, label: String, source: String) throws -> [UInt8] {
         let ders = try decode(text, label: label, source: source)
         guard ders.count == 1 else {
             throw PEMError(source: source, line: 1,

@@ -1,0 +1,158 @@
+// `iotcert inspect`: everything in a bundle, for people (text) and machines (JSON). The
+// bundle is opened by the core first, so what is shown is what a device would accept.
+
+import Foundation
+import IoTCert
+
+public struct NameConstraintsInfo: Codable, Equatable {
+    public let permitted: [String]
+    public let excluded: [String]
+}
+
+public struct AnchorInfo: Codable {
+    public let index: Int
+    public let key: String
+    /// First 8 bytes of SHA-256 over the key bytes, hex (to compare with other tools).
+    public let keySHA256: String
+    /// The subject, when the bundle stores it; else nil and `subjectDigest` is set.
+    public let subject: String?
+    public let subjectDigest: String?
+    public let nameConstraints: NameConstraintsInfo?
+    /// RFC 3339, or nil when the anchor has no recorded expiry.
+    public let notAfter: String?
+    public let recordBytes: Int
+}
+
+public struct CertificateInfo: Codable {
+    public let index: Int
+    public let subject: String
+    public let issuer: String
+    public let key: String
+    public let signature: String
+    public let notBefore: String
+    public let notAfter: String
+    public let ca: Bool
+    public let pathLength: Int?
+    public let keyUsage: [String]?
+    public let extendedKeyUsage: [String]?
+    public let subjectAltNames: [String]?
+    public let nameConstraints: NameConstraintsInfo?
+    public let bytes: Int
+    public let sha256: String
+
+    init(index: Int, _ c: HostCertificate) {
+        let e = c.extensions
+        self.index = index
+        subject = c.subjectText
+        issuer = c.issuerText
+        key = c.keyText
+        signature = KeyText.describe(c.signatureAlgorithm)
+        notBefore = TimeText.format(c.notBefore)
+        notAfter = TimeText.format(c.notAfter)
+        ca = e.isCA
+        pathLength = e.pathLength >= 0 ? Int(e.pathLength) : nil
+        keyUsage = e.keyUsage.map(KeyText.keyUsage)
+        extendedKeyUsage = e.extendedKeyUsage.map(KeyText.extendedKeyUsage)
+        subjectAltNames = e.subjectAltName.map(GeneralNameText.names)
+        nameConstraints = e.hasNameConstraints
+            ? NameConstraintsInfo(permitted: GeneralNameText.subtrees(e.permittedSubtrees),
+                                  excluded: GeneralNameText.subtrees(e.excludedSubtrees))
+            : nil
+        bytes = c.der.count
+        sha256 = sha256Hex(c.der)
+    }
+}
+
+public struct RevocationInfo: Codable {
+    public let issuerKeyID: String
+    public let serials: [String]
+}
+
+public struct PolicyInfo: Codable {
+    public let depthMax: Int
+    public let algorithms: [String]
+    public let signaturesMax: Int
+}
+
+public struct BundleInspection: Codable {
+    public let file: String
+    public let totalLength: Int
+    public let formatVersion: Int
+    public let sequence: UInt32
+    public let buildTime: String
+    public let sections: [OpenedBundle.Section]
+    public let digest: String
+    public let digestStatus: String
+    public let signatureStatus: String
+    public let anchors: [AnchorInfo]
+    public let certificates: [CertificateInfo]
+    public let deviceChain: [CertificateInfo]
+    public let revocations: [RevocationInfo]
+    public let policy: PolicyInfo?
+
+    public init(_ b: OpenedBundle, file: String) {
+        self.file = file
+        totalLength = b.bytes.count
+        formatVersion = b.formatVersion
+        sequence = b.bundle.sequence
+        buildTime = TimeText.format(b.bundle.buildTime)
+        sections = b.sections
+        digest = b.digest.hexString
+        digestStatus = "matches (SHA-256 over every byte before the trailer)"
+        signatureStatus = !b.bundle.isSigned ? "unsigned"
+            : b.signatureChecked ? "signed; verified with the given key"
+            : "signed; not checked (pass --signing-key to check it)"
+        anchors = Self.anchors(b)
+        certificates = Self.certificates(b.storedCertificates)
+        deviceChain = Self.certificates(b.deviceCertificates)
+        revocations = b.revocationRecords.map {
+            RevocationInfo(issuerKeyID: $0.issuerID.hexString,
+                           serials: $0.serials.map(\.hexString))
+        }
+        policy = b.sections.contains { $0.type == 5 } ? Self.policy(b.bundle.policy) : nil
+    }
+
+    static func anchors(_ b: OpenedBundle) -> [AnchorInfo] {
+        let sizes = b.recordSizes(type: 1)
+        return (0..<b.bundle.anchorCount).map { i in
+            let a = b.bundle.anchor(i)
+            let full = a.subject.count > 0
+            return AnchorInfo(
+                index: i, key: KeyText.describe(a.publicKey),
+                keySHA256: String(sha256Hex([UInt8](a.publicKey.key)).prefix(16)),
+                subject: full ? NameText.format(buffer: a.subject) : nil,
+                subjectDigest: full ? nil : [UInt8](a.subjectDigest).hexString,
+                nameConstraints: a.hasNameConstraints
+                    ? NameConstraintsInfo(permitted: GeneralNameText.subtrees(a.permittedSubtrees),
+                                          excluded: GeneralNameText.subtrees(a.excludedSubtrees))
+                    : nil,
+                notAfter: a.notAfter == Int64.max ? nil : TimeText.format(a.notAfter),
+                recordBytes: i < sizes.count ? sizes[i] : 0)
+        }
+    }
+
+    static func certificates(_ ders: [[UInt8]]) -> [CertificateInfo] {
+        ders.enumerated().compactMap { i, der in
+            // `open` checked only the framing; a certificate the core cannot read is shown
+            // as such by `verify`, and skipped here.
+            (try? HostCertificate(der: der, source: "stored \(i)")).map {
+                CertificateInfo(index: i, $0)
+            }
+        }
+    }
+
+    static func policy(_ p: BundlePolicy) -> PolicyInfo {
+        let names = ["P-256", "P-384", "RSA"]
+        let allowed = names.indices.filter { p.allowedKeyAlgorithms & (1 << $0) != 0 }
+        return PolicyInfo(depthMax: Int(p.depthMax), algorithms: allowed.map { names[$0] },
+                          signaturesMax: Int(p.signaturesMax))
+    }
+
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
+    }
+}
+
+func sha256Hex(_ bytes: [UInt8]) -> String { sha256(bytes).hexString }

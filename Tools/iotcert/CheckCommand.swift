@@ -1,0 +1,44 @@
+// `iotcert check`: what in a bundle expires soon (ExpiryCheck in IoTCertHost).
+
+import ArgumentParser
+import Foundation
+import IoTCert
+import IoTCertHost
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Exit non-zero when anything in a bundle expires soon.",
+        discussion: """
+            Lists the anchors (with a recorded expiry), stored certificates and device \
+            certificates that expire before now + --expiring-within, already expired ones \
+            included, and exits 1 when there is any.
+
+            \(ToolExit.helpText)
+            """)
+
+    @Option(help: ArgumentHelp("The period to look ahead: Nd, Nh or Nw (30d, 12h, 2w).",
+                               valueName: "duration"))
+    var expiringWithin: String
+
+    @Option(help: ArgumentHelp("The current time (\(Arguments.timeHelp)).", valueName: "time"))
+    var now = "now"
+
+    @Option(help: "Check the signature against this P-256 public (or private) key, PEM.")
+    var signingKey: String?
+
+    @Argument(help: "The bundle file.")
+    var bundle: String
+
+    func run() throws {
+        try reportingErrors {
+            let within = try Arguments.duration(expiringWithin, "--expiring-within")
+            let clock = try Arguments.time(now, "--now")
+            let opened = try openBundle(bundle, signingKey: signingKey)
+            let found = ExpiryCheck.expiring(opened, now: clock, within: within)
+            print(ExpiryCheck.report(found, total: ExpiryCheck.items(opened).count, now: clock,
+                                     within: within), terminator: "")
+            if !found.isEmpty { throw ExitCode(ToolExit.negative) }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// `iotcert gen`: a demonstration PKI (DemoPKI in IoTCertHost).
+
+import ArgumentParser
+import Foundation
+import IoTCert
+import IoTCertHost
+
+struct GenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gen",
+        abstract: "Write a demonstration PKI for pack, inspect, verify and simulate.",
+        discussion: """
+            Writes roots/ (ECDSA P-256 and P-384 roots, an RSA 2048 root, an old root \
+            expired 30 days before --now), intermediates/ (one issuing CA certified by each \
+            root: a cross-signed intermediate, an RSA alternative, an old path), leaves/ \
+            (server and client leaves and the chains servers present), crls/, keys/ (a \
+            bundle-signing key), servers/ (chains by server and date for simulate) and \
+            README.txt with the commands to try.
+
+            Reproducible: every name, key, serial number and validity period follows from \
+            --seed and --now, and RSA signatures are deterministic. Not byte-reproducible: \
+            ECDSA signatures (swift-crypto randomizes them), so certificates, the CRL and \
+            anything signed by an EC key differ in their signature bytes between runs. The \
+            keys are derived from the seed: never use them outside a demonstration.
+
+            \(ToolExit.helpText)
+            """)
+
+    @Option(name: .shortAndLong, help: "The directory to write (created when missing).")
+    var out: String
+
+    @Option(help: "The seed every key is derived from.")
+    var seed = DemoPKI.defaultSeed
+
+    @Option(help: ArgumentHelp("The demonstration's clock (\(Arguments.timeHelp)); default "
+            + "2025-01-01T00:00:00Z so that runs agree.", valueName: "time"))
+    var now: String?
+
+    func run() throws {
+        try reportingErrors {
+            let clock = try now.map { try Arguments.time($0, "--now") } ?? DemoPKI.defaultNow
+            let pki = try DemoPKI.make(seed: seed, now: clock)
+            try pki.write(to: out)
+            print("wrote \(pki.files.count) files to \(out) (seed \"\(seed)\", clock "
+                + "\(TimeText.format(clock))); see \(out)/README.txt")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+// `iotcert pack`: argument parsing and printing around Packer (IoTCertHost).
+
+import ArgumentParser
+import Foundation
+import IoTCert
+import IoTCertHost
+
+struct PackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Build a device trust bundle from anchors, intermediates, a device chain "
+            + "and CRLs.",
+        discussion: """
+            Every certificate is read by the core the device runs. Anchors are kept in \
+            compact form (key, 16-byte subject digest or --full-subjects, name constraints, \
+            expiry) unless unusable in all of the window. An intermediate is kept when it \
+            chains to a kept anchor at some instant of the window; among certificates of one \
+            subject and key the one a load balancer would pick is kept (ECDSA over RSA, \
+            SHA-2 over SHA-1, the longer issuer key, then the longer usable time). CRLs \
+            become the revocation section. Prints what was kept and dropped and why, and \
+            the size before (DER given) and after (the bundle).
+
+            Inputs are PEM or DER files, or directories of .pem/.crt/.cer/.der files.
+
+            \(ToolExit.helpText)
+            """)
+
+    @Option(name: .customLong("anchors"), parsing: .upToNextOption,
+            help: "Trust anchor certificates (files or directories).")
+    var anchors: [String] = []
+
+    @Option(name: .customLong("intermediates"), parsing: .upToNextOption,
+            help: "Intermediate certificates the device may need to complete paths.")
+    var intermediates: [String] = []
+
+    @Option(name: .customLong("device-chain"), parsing: .upToNextOption,
+            help: "The device's own chain for mTLS, leaf first (stored, never trusted).")
+    var deviceChain: [String] = []
+
+    @Option(name: .customLong("crls"), parsing: .upToNextOption,
+            help: "CRLs (PEM X509 CRL or DER) whose revocations the bundle carries.")
+    var crls: [String] = []
+
+    @Option(help: ArgumentHelp("Start of the period the device must work in: "
+            + "\(Arguments.timeHelp). Default: now.", valueName: "time"))
+    var validFrom = "now"
+
+    @Option(help: ArgumentHelp("End of that period (default: --valid-from + 365 days). "
+            + "Certificates expiring inside it are reported.", valueName: "time"))
+    var validUntil: String?
+
+    @Option(help: ArgumentHelp("The bundle's build time, a clockless device's lower bound "
+            + "for now (default: --valid-from).", valueName: "time"))
+    var buildTime: String?
+
+    @Flag(help: "Store anchors' full subject names instead of 16-byte digests.")
+    var fullSubjects = false
+
+    @Option(help: "Policy: most certificates in a path (1...16).")
+    var depthMax: UInt8?
+
+    @Option(help: "Policy: most signature checks per verification (1...65535).")
+    var signaturesMax: UInt16?
+
+    @Option(help: ArgumentHelp("Policy: allowed key algorithms, comma-separated: p256, p384, "
+            + "rsa. Anchors and intermediates with other keys are dropped.", valueName: "list"))
+    var algorithms: String?
+
+    @Option(help: "Fail (exit 3) with a report when the bundle is larger than this.")
+    var maxBytes: Int?
+
+    @Option(help: "Sign the bundle with this ECDSA P-256 private key (PEM).")
+    var signKey: String?
+
+    @Option(help: "The bundle's sequence number: a device accepts only a newer one.")
+    var sequence: UInt32 = 1
+
+    @Option(name: .shortAndLong, help: "Where to write the bundle.")
+    var output: String
+
+    @Option(help: "binary, or c: a C source file with a const uint8_t array.")
+    var format: OutputFormat = .binary
+
+    @Option(help: "The C array's name (--format c).")
+    var symbol = "iotcert_bundle"
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case binary, c }
+
+    func validate() throws {
+        guard !anchors.isEmpty else { throw ValidationError("--anchors is required") }
+        guard CSource.isIdentifier(symbol) else {
+            throw ValidationError("--symbol \"\(symbol)\" is not a C identifier")
+        }
+        if let d = depthMax, !(1...Limits.depthCeiling).contains(d) {
+            throw ValidationError("--depth-max must be 1...\(Limits.depthCeiling)")
+        }
+        if signaturesMax == 0 { throw ValidationError("--signatures-max must be 1...65535") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let options = try packOptions()
+            let inputs = PackInputs(
+                anchors: try InputFiles.certificates(anchors),
+                intermediates: try InputFiles.certificates(intermediates),
+                deviceChain: try InputFiles.certificates(deviceChain),
+                crls: try InputFiles.crls(crls))
+            let signer = try signKey.map { try BundleSigner(pemFile: $0) }
+            let result = try Packer.pack(inputs, options: options, sign: signer?.signFunction)
+            print(result.report, terminator: "")
+            try writeFile(output, outputBytes(result.bundle, options))
+            print("wrote \(output) (\(format.rawValue), \(result.bundle.count) bytes, "
+                + "sequence \(sequence), \(signer == nil ? "unsigned" : "signed"))")
+        }
+    }
+
+    func packOptions() throws -> PackOptions {
+        let from = try Arguments.time(validFrom, "--valid-from")
+        let until = try validUntil.map { try Arguments.time($0, "--valid-until") }
+            ?? from + 365 * 86_400
+        var options = PackOptions(validFrom: from, validUntil: until)
+        options.buildTime = try buildTime.map { try Arguments.time($0, "--build-time") }
+        options.sequence = sequence
+        options.fullSubjects = fullSubjects
+        options.maxBytes = maxBytes
+        if depthMax != nil || signaturesMax != nil || algorithms != nil {
+            options.policy = PackPolicy(depthMax: depthMax ?? Limits.depthCeiling,
+                                        algorithms: try algorithmBits(),
+                                        signaturesMax: signaturesMax ?? UInt16.max)
+        }
+        return options
+    }
+
+    func algorithmBits() throws -> UInt8 {
+        guard let algorithms else { return 7 }
+        var bits: UInt8 = 0
+        for name in algorithms.split(separator: ",") {
+            switch name.lowercased() {
+            case "p256", "p-256": bits |= 1
+            case "p384", "p-384": bits |= 2
+            case "rsa": bits |= 4
+            default: throw ValidationError("--algorithms: unknown \"\(name)\" (p256, p384, rsa)")
+            }
+        }
+        guard bits != 0 else { throw ValidationError("--algorithms: name at least one") }
+        return bits
+    }
+
+    func outputBytes(_ bundle: [UInt8], _ options: PackOptions) -> [UInt8] {
+        guard format == .c else { return bundle }
+        let comment = "iotcert trust bundle, \(bundle.count) bytes, sequence \(sequence), "
+            + "for \(TimeText.date(options.validFrom)) to \(TimeText.date(options.validUntil))"
+        return Array(CSource.render(bundle, symbol: symbol, comment: comment).utf8)
+    }
+}

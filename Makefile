@@ -76,6 +76,37 @@ host-example: lib
 tls-demo: lib
 	$(MAKE) -C Examples/tls-client demo
 
+# The main job, end to end: a demonstration PKI (iotcert gen), a signed bundle packed from it
+# for 2025 (iotcert pack), what is inside (iotcert inspect), a server chain that needs path
+# building verified on the host (iotcert verify), then the same bundle bytes and chain on the
+# emulated Cortex-M4.
+DEMO := $(abspath $(BUILD)/demo)
+IOTCERT = $(shell swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/iotcert
+DEMO_HOST := api.demo.iotcert.test
+DEMO_TIME := 2025-01-01T00:00:00Z
+DEMO_TIME_UNIX := 1735689600
+
+demo: build
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "== iotcert gen: a demonstration PKI"
+	$(IOTCERT) gen --out $(DEMO)/pki
+	@echo "== iotcert pack: what the device needs for 2025, signed by its owner"
+	cd $(DEMO)/pki && $(IOTCERT) pack --anchors roots --intermediates intermediates \
+	    --crls crls --valid-from 2025-01-01 --valid-until 2026-01-01 \
+	    --sign-key keys/bundle-signing.pem --sequence 1 -o $(DEMO)/bundle.iotb
+	@echo "== iotcert inspect"
+	$(IOTCERT) inspect --signing-key $(DEMO)/pki/keys/bundle-signing.pub.pem $(DEMO)/bundle.iotb
+	@echo "== iotcert verify: the old chain a server still sends (its root has expired)"
+	$(IOTCERT) verify --bundle $(DEMO)/bundle.iotb \
+	    --signing-key $(DEMO)/pki/keys/bundle-signing.pub.pem --time $(DEMO_TIME) \
+	    --host $(DEMO_HOST) $(DEMO)/pki/leaves/api-old-chain.pem
+	@echo "== the same bundle and chain on the emulated Cortex-M4"
+	python3 Examples/cortex-m4/bundle-to-c.py $(DEMO)/bundle.iotb $(DEMO)/bundle.c
+	$(MAKE) -C Examples/cortex-m4 demo-run DEMO_BUNDLE_C=$(DEMO)/bundle.c \
+	    DEMO_CHAIN=$(DEMO)/pki/leaves/api-old-chain.pem \
+	    DEMO_KEY=$(DEMO)/pki/keys/bundle-signing.pub.pem DEMO_HOST=$(DEMO_HOST) \
+	    DEMO_TIME=$(DEMO_TIME_UNIX)
+
 bench: lib
 	bash Tests/Bench/run.sh
 

@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 @testable import IoTCert
+import IoTCertHost
 
 /// The table of path-building scenarios the generator wrote (Tests/Fixtures/scenarios):
 /// each names its trust store, presented chain, time, purpose, peer and expected outcome,
@@ -140,30 +141,13 @@ final class PathScenarioTests: XCTestCase {
         return Array(text.utf8)
     }
 
-    /// The core's revocation layout (Revocation.swift), from (issuer certificate, serial).
+    /// The core's revocation layout, from (issuer certificate, serial), by the host encoder.
     static func revocationList(_ revoked: [Revoked]) throws -> [UInt8] {
-        var byIssuer: [[UInt8]: [[UInt8]]] = [:]
-        for r in revoked {
+        let entries = try revoked.map { r -> (key: PublicKey, serial: [UInt8]) in
             let issuer = pinned(try Repo.data("scenarios/" + r.issuer))
-            let key = try Certificate(der: issuer).publicKey
-            var id = [UInt8](repeating: 0, count: revocationIssuerIDLength)
-            try id.withUnsafeMutableBytes { try SignatureCheck.revocationIssuerID(key, into: $0) }
-            var serial = [UInt8](hex: r.serial_hex)
-            while serial.count > 1 && serial[0] == 0 { serial.removeFirst() }
-            byIssuer[id, default: []].append(serial)
+            return (try Certificate(der: issuer).publicKey, [UInt8](hex: r.serial_hex))
         }
-        var out: [UInt8] = []
-        for (id, serials) in byIssuer.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            let sorted = Set(serials).sorted {
-                $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1)
-            }
-            out += id
-            withUnsafeBytes(of: UInt32(sorted.count).littleEndian) { out += $0 }
-            for s in sorted {
-                out += [UInt8(s.count)] + s + [UInt8](repeating: 0, count: 20 - s.count)
-            }
-        }
-        return out
+        return try RevocationEncoder.encode(entries)
     }
 }
 

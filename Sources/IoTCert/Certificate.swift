@@ -131,7 +131,8 @@ public struct Certificate {
         for number: UInt32 in 1...2 {
             guard let id = try t.readIfPresent(.context(number)) else { continue }
             guard version >= 2 else { throw .certBadUniqueIdentifier }
-            let relabelled = DERValue(tag: .bitString, content: id.content, encoded: id.encoded,
+            let relabelled = DERValue(tag: .bitString, content: id.content,
+                                      headerLength: id.headerLength,
                                       depth: id.depth)
             do { _ = try relabelled.bitString() } catch { throw .certBadUniqueIdentifier }
         }

@@ -60,15 +60,34 @@ public struct DERTag: Equatable {
 }
 
 /// One decoded TLV: its tag, its content and its whole encoding, all views into the input.
+/// Kept to four machine words (the encoding is derived from the content and the header's
+/// length), so that on a 32-bit target a value comes back from a call in registers instead
+/// of through a stack slot: parsing a certificate makes hundreds of these.
 public struct DERValue {
     public let tag: DERTag
     /// The content octets.
     public let content: UnsafeRawBufferPointer
-    /// Identifier, length and content octets together (what a signature or a name
-    /// comparison covers).
-    public let encoded: UnsafeRawBufferPointer
+    /// Octets of identifier and length before the content (2 ... 9).
+    let headerLength: UInt8
     /// How deep this value sits; its children are one deeper.
     public let depth: UInt8
+
+    init(tag: DERTag, content: UnsafeRawBufferPointer, headerLength: UInt8, depth: UInt8) {
+        self.tag = tag
+        self.content = content
+        self.headerLength = headerLength
+        self.depth = depth
+    }
+
+    /// Identifier, length and content octets together (what a signature or a name
+    /// comparison covers).
+    public var encoded: UnsafeRawBufferPointer {
+        guard let base = content.baseAddress else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeRawBufferPointer(start: base - Int(headerLength),
+                                      count: Int(headerLength) + content.count)
+    }
 
     /// A reader over the children of a constructed value.
     public func children() throws(IoTCertError) -> DERReader {
@@ -107,7 +126,7 @@ public struct DERReader {
         let value = DERValue(
             tag: tag,
             content: bytes.slice(cursor, length),
-            encoded: bytes.slice(offset, cursor + length - offset),
+            headerLength: UInt8(truncatingIfNeeded: cursor - offset),
             depth: depth)
         offset = cursor + length
         return value

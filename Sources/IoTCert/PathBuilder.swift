@@ -35,6 +35,7 @@ struct Frame {
 
     /// Reads `der` straight into `slot` (workspace memory), so that no whole Frame or
     /// Certificate is assembled on the stack and copied.
+    @inline(never)
     static func fill(_ slot: UnsafeMutablePointer<Frame>, der: UnsafeRawBufferPointer,
                      index: UInt16) throws(IoTCertError) {
         let raw = UnsafeMutableRawPointer(slot)
@@ -217,6 +218,7 @@ struct PathSearch {
     }
 
     /// Computes what a new frame needs before its candidates are scanned.
+    @inline(never)
     func prepare(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
         guard store.matchesByDigest else { return }
         var full = DigestBuffer()

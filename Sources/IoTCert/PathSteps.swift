@@ -80,12 +80,19 @@ extension PathSearch {
                 return false
             }
         }
+        try checkAdmitted(c, intermediatesBelow: intermediates(frames, depth))
+        return true
+    }
+
+    /// An admitted candidate's own checks, in a frame of their own (not alive while the next
+    /// candidate is parsed).
+    @inline(never)
+    func checkAdmitted(_ c: UnsafePointer<Frame>, intermediatesBelow: Int) throws(IoTCertError) {
         try time.check(notBefore: c.pointee.certificate.notBefore,
                        notAfter: c.pointee.certificate.notAfter)
-        try checkIssuer(c.pointee.certificate, intermediatesBelow: intermediates(frames, depth),
+        try checkIssuer(c.pointee.certificate, intermediatesBelow: intermediatesBelow,
                         purpose: options.purpose)
         try checkKeyAllowed(c.pointee.certificate.publicKey)
-        return true
     }
 
     /// What a new issuer (certificate or anchor) with `issuerKey` proves or constrains about

@@ -6,6 +6,7 @@
 #   make embedded      the core as Embedded Swift, -no-allocations, x86_64 and armv7em
 #   make lib           build/libiotcert.a: the core (Embedded Swift) + the Mbed TLS port
 #   make firmware-run  the Cortex-M4 firmware under QEMU
+#   make fuzz          every libFuzzer target, FUZZ_SECONDS (default 300) each
 #   make tls-demo      TLS client whose certificate check is iotcert, against openssl s_server
 #   make bench         iotcert vs Mbed TLS 2.28 vs the bare crypto: time, instructions, heap
 #                      (prints the table, writes build/bench.md; BENCH_STRICT=1 fails on a miss)
@@ -21,7 +22,7 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -
     -Xfrontend -function-sections
 
 .PHONY: deps build embedded lib test unit port-test capi-test limbo fixtures-check demo \
-    firmware-run firmware-check tls-demo host-example bench clean
+    firmware-run firmware-check tls-demo host-example bench fuzz fuzz-smoke clean
 
 deps:
 	@.ci/install-deps
@@ -64,6 +65,7 @@ limbo: build
 # The committed fixtures are exactly what the committed generator makes.
 fixtures-check: deps
 	python3 Tests/PKI/generate.py --check
+	python3 Tests/Fuzz/make-corpus.py --check
 
 # C API contract tests (guard regions, every limit edge, every scenario through C), the
 # archive's undefined symbols, and the status codes against the Swift enum.
@@ -110,6 +112,16 @@ demo: build
 bench: lib
 	bash Tests/Bench/run.sh
 
+FUZZ_SECONDS ?= 300
+
+# libFuzzer targets (Tests/Fuzz/README.md), one at a time, FUZZ_SECONDS each.
+fuzz: deps
+	bash Tests/Fuzz/run-all.sh $(FUZZ_SECONDS)
+
+# The short run make test includes: 20 s a target, saved regressions replayed first.
+fuzz-smoke: deps
+	bash Tests/Fuzz/run-all.sh 20
+
 firmware-run: deps
 	$(MAKE) -C Examples/cortex-m4 run
 
@@ -117,7 +129,7 @@ firmware-check: deps
 	$(MAKE) -C Examples/cortex-m4 check core
 
 test: deps embedded port-test unit limbo fixtures-check capi-test host-example tls-demo \
-    firmware-check firmware-run
+    firmware-check firmware-run fuzz-smoke
 	@echo "make test: all suites passed"
 
 clean:

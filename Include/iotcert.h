@@ -148,7 +148,8 @@ extern "C" {
 /** A public key whose encoding is malformed (compressed or wrong-length EC point, RSA modulus or
  *  exponent not a positive INTEGER). */
 #define IOTCERT_ERR_CERT_BAD_PUBLIC_KEY 70
-/** An RSA modulus below Policy.rsaBitsMin, or not a whole number of bytes. */
+/** An RSA modulus outside rsaBitsMin...rsaBitsMax or not a whole number of bytes, an RSA
+ *  exponent over 32 bits, or a key algorithm the trust bundle's policy does not allow. */
 #define IOTCERT_ERR_CERT_WEAK_KEY 71
 /** The same extension appears twice. */
 #define IOTCERT_ERR_CERT_DUPLICATE_EXTENSION 72

@@ -194,6 +194,9 @@ public struct DERReader {
         guard bytes[cursor] != 0 else { throw .derNonMinimalLength }
         var length = 0
         for i in 0..<count {
+            // Stop before the shift could overflow a 32-bit Int: anything past lengthMax is
+            // refused anyway.
+            guard length <= DERLimits.lengthMax else { throw .derLengthTooLarge }
             length = length << 8 | Int(bytes[cursor + i])
         }
         cursor += count

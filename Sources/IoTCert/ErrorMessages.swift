@@ -104,8 +104,10 @@ extension IoTCertError {
             """
         case .certWeakKey:
             return """
-            An RSA modulus below Policy.rsaBitsMin, or not a whole number of bytes.
-            """
+                An RSA modulus outside rsaBitsMin...rsaBitsMax or not a whole number of bytes, \
+                an RSA exponent over 32 bits, or a key algorithm the bundle's policy does not \
+                allow.
+                """
         case .certDuplicateExtension: return "The same extension appears twice."
         case .certBadExtension: return "A recognised extension whose value does not decode."
         case .certSerialTooLong: return "A serial number that is longer than 20 octets."

@@ -80,7 +80,8 @@ public enum IoTCertError: Int32, Error {
     /// A public key whose encoding is malformed (compressed or wrong-length EC point, RSA
     /// modulus or exponent not a positive INTEGER).
     case certBadPublicKey = 70
-    /// An RSA modulus below `Policy.rsaBitsMin`, or not a whole number of bytes.
+    /// An RSA modulus outside rsaBitsMin...rsaBitsMax or not a whole number of bytes, an RSA
+    /// exponent over 32 bits, or a key algorithm the trust bundle's policy does not allow.
     case certWeakKey = 71
     /// The same extension appears twice.
     case certDuplicateExtension = 72

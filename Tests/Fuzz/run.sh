@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds one libFuzzer target (into build/fuzz/) and runs it for SECONDS.
+# Builds the libFuzzer binary (build/fuzz/fuzz-iotcert, once for the four targets) and runs one
+# target for SECONDS.
 #
 #   Tests/Fuzz/run.sh TARGET SECONDS [--keep-corpus] [--merge]
 #
@@ -18,7 +19,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
-usage() { echo "usage: $0 der|certificate|bundle|verify SECONDS [--keep-corpus] [--merge]" >&2; exit 2; }
+usage() {
+    echo "usage: $0 der|certificate|bundle|verify SECONDS [--keep-corpus] [--merge]" >&2
+    exit 2
+}
 [ $# -ge 2 ] || usage
 target=fuzz-${1#fuzz-}
 seconds=$2
@@ -45,33 +49,37 @@ bin=$out/$target
 mkdir -p "$out/artifacts/$target" "$out/work"
 
 # ---- build (only when a source is newer than the binary) -----------------------------------
+# One binary for the four targets (Tests/Fuzz/FuzzMain.swift picks the harness by the name it
+# is started by): build/fuzz/fuzz-iotcert, with build/fuzz/fuzz-TARGET links to it.
 swiftc=$(command -v swiftc)
 clang=$(dirname "$swiftc")/clang  # the toolchain's clang: same version as its fuzzer runtime
 core=("$root"/Sources/IoTCert/*.swift)
-sources=("${core[@]}" "$root/Tests/IoTCertTests/FuzzHarness.swift" "$root/Tests/Fuzz/$target.swift")
+harness=("$root/Tests/IoTCertTests/FuzzHarness.swift" "$root/Tests/Fuzz/FuzzMain.swift")
 port=Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c
+all=$out/fuzz-iotcert
 stale=0
-[ -x "$bin" ] || stale=1
+[ -x "$all" ] || stale=1
 if [ $stale -eq 0 ]; then
-    for f in "${sources[@]}" "$port" Include/*.h "$0"; do
-        if [ "$f" -nt "$bin" ]; then stale=1; break; fi
+    for f in "${core[@]}" "${harness[@]}" "$port" Include/*.h "$0"; do
+        if [ "$f" -nt "$all" ]; then stale=1; break; fi
     done
 fi
 if [ $stale -eq 1 ]; then
-    echo "fuzz: building $bin"
+    echo "fuzz: building $all"
     # The core is compiled from a snapshot, so that an edit made meanwhile cannot fail the
     # build ("modified during the build"); diagnostics and stack traces name the snapshot.
-    snapshot=$out/src-$target
+    snapshot=$out/src
     rm -rf "$snapshot"
     mkdir -p "$snapshot"
     cp "${core[@]}" "$snapshot/"
     "$clang" -std=c99 -O1 -g -fsanitize=address,fuzzer-no-link -I Include \
-        -I Sources/IoTCertMbedTLS/include -c "$port" -o "$out/port-$target.o"
+        -I Sources/IoTCertMbedTLS/include -c "$port" -o "$out/port.o"
     "$swiftc" -sanitize=fuzzer,address -parse-as-library -module-name IoTCert -swift-version 6 \
         -D IOTCERT_FUZZ -O -g -I Include -use-ld=lld "$root/$snapshot"/*.swift \
-        "$root/Tests/IoTCertTests/FuzzHarness.swift" "$root/Tests/Fuzz/$target.swift" \
-        "$out/port-$target.o" -lmbedcrypto -o "$bin"
+        "${harness[@]}" "$out/port.o" -lmbedcrypto -o "$all.tmp.$$"
+    mv "$all.tmp.$$" "$all"
 fi
+for t in fuzz-der fuzz-certificate fuzz-bundle fuzz-verify; do ln -sfn fuzz-iotcert "$out/$t"; done
 
 # ---- run ----------------------------------------------------------------------------------
 if [ $keep -eq 1 ]; then
@@ -111,17 +119,18 @@ cov=$(field cov)
 ft=$(field ft)
 corp=$(field corp)
 after=$(find "$artifacts" -type f | wc -l)
-printf 'fuzz: %-17s %10s execs  %6s exec/s  cov %s  ft %s  corpus %s  (seeds: cov/ft %s; new units %s)\n' \
-    "$target" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "${inited:-?}" \
-    "${added:-?}"
+printf 'fuzz: %-17s %10s execs  %6s exec/s  cov %s  ft %s  corpus %s' "$target" "${execs:-?}" \
+    "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}"
+printf '  (at start: cov/ft %s; new units %s)\n' "${inited:-?}" "${added:-?}"
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$seconds" \
     "${execs:-}" "${rate:-}" "${cov:-}" "${ft:-}" "${corp:-}" "$status" >>"$out/summary.tsv"
 
 if [ $status -ne 0 ] || [ "$after" -gt "$before" ]; then
     echo "fuzz: $target FAILED (libFuzzer exit $status); last lines of $log:"
-    grep -E 'ERROR|SUMMARY|Fatal error|fuzz invariant|Test unit written|artifact_prefix' "$log" | tail -n 15
+    { grep -E 'ERROR|SUMMARY|Fatal error|fuzz invariant|Test unit written' "$log" || true; } |
+        tail -n 15
     echo "fuzz: artifacts in $artifacts:"
-    find "$artifacts" -type f -newer "$bin" | sed 's/^/  /'
+    find "$artifacts" -type f -newer "$all" | sed 's/^/  /'
     echo "fuzz: replay with: $bin FILE; keep it as a regression in $regressions/"
     exit 1
 fi

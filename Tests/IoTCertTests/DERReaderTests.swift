@@ -49,6 +49,8 @@ final class DERReaderTests: XCTestCase {
                                   UInt8(over & 0xFF)] + [UInt8](repeating: 0, count: over)),
                        .derLengthTooLarge)
         XCTAssertEqual(readError([0x04, 0x85, 1, 0, 0, 0, 0]), .derLengthTooLarge)
+        // Top bit set in four length octets: negative in a 32-bit Int if shifted naively.
+        XCTAssertEqual(readError([0x04, 0x84, 0x80, 0, 0, 0]), .derLengthTooLarge)
     }
 
     func testTruncation() {

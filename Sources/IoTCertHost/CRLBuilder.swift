@@ -5,12 +5,13 @@
 import Crypto
 import Foundation
 
-enum DERWrite {
-    static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
+/// DER encoding for host-side writers (the CRL writer here, tests' hand-made vectors).
+public enum DERWrite {
+    public static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
         [tag] + length(content.count) + content
     }
 
-    static func length(_ n: Int) -> [UInt8] {
+    public static func length(_ n: Int) -> [UInt8] {
         if n < 0x80 { return [UInt8(n)] }
         var bytes: [UInt8] = []
         var v = n
@@ -21,7 +22,9 @@ enum DERWrite {
         return [0x80 | UInt8(bytes.count)] + bytes
     }
 
-    static func sequence(_ parts: [UInt8]...) -> [UInt8] { tlv(0x30, parts.flatMap { $0 }) }
+    public static func sequence(_ parts: [UInt8]...) -> [UInt8] {
+        tlv(0x30, parts.flatMap { $0 })
+    }
 
     /// UTCTime YYMMDDHHMMSSZ (RFC 5280 5.1.2.4: UTCTime through 2049).
     static func utcTime(_ seconds: Int64) -> [UInt8] {

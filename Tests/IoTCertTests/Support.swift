@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import IoTCert
+import IoTCertHost
 
 /// Repository paths, found from this file's location so tests run from any directory.
 enum Repo {
@@ -69,19 +70,5 @@ func parseError(_ der: [UInt8]) -> IoTCertError? {
     }
 }
 
-/// A small DER builder for hand-made vectors.
-enum DERBuild {
-    static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
-        [tag] + length(content.count) + content
-    }
-
-    static func length(_ n: Int) -> [UInt8] {
-        if n < 0x80 { return [UInt8(n)] }
-        var bytes: [UInt8] = []
-        var v = n
-        while v > 0 { bytes.insert(UInt8(v & 0xFF), at: 0); v >>= 8 }
-        return [0x80 | UInt8(bytes.count)] + bytes
-    }
-
-    static func sequence(_ parts: [UInt8]...) -> [UInt8] { tlv(0x30, parts.flatMap { $0 }) }
-}
+/// Hand-made DER vectors use the host library's writer.
+typealias DERBuild = DERWrite

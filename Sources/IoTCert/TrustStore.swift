@@ -179,6 +179,24 @@ func locateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> Unsafe
 func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
     -> UnsafeRawBufferPointer
 {
+    guard let value = try locateExtensionValue(der, .subjectKeyIdentifier) else { return .empty }
+    var inner = DERReader(value, depth: 4)
+    return try inner.read(.octetString).content
+}
+
+/// The nameConstraints extension's value (the NameConstraints SEQUENCE) of a certificate, or
+/// nil when it has none: what a bundle keeps of a constrained anchor.
+public func locateNameConstraints(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
+    -> UnsafeRawBufferPointer?
+{
+    try locateExtensionValue(der, .nameConstraints)
+}
+
+/// The extnValue content of the extension `key`, found by a shallow walk of the TBS (no
+/// other extension is decoded).
+func locateExtensionValue(_ der: UnsafeRawBufferPointer, _ key: OIDKey) throws(IoTCertError)
+    -> UnsafeRawBufferPointer?
+{
     var outer = DERReader(der)
     var c = try outer.read(.sequence).children()
     var t = try c.read(.sequence).children()
@@ -193,10 +211,8 @@ func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
             let oid = try e.read(.objectIdentifier)
             _ = try e.readIfPresent(.boolean)
             let value = try e.read(.octetString)
-            guard OIDKey(oid.content) == .subjectKeyIdentifier else { continue }
-            var inner = try value.nested()
-            return try inner.read(.octetString).content
+            if OIDKey(oid.content) == key { return value.content }
         }
     }
-    return .empty
+    return nil
 }

@@ -35,32 +35,11 @@ public struct AnchorSpec {
     public init(certificate der: [UInt8], keepExpiry: Bool = true) throws {
         let (c, nc) = try der.withUnsafeBytes { buffer throws -> (Certificate, [UInt8]?) in
             let c = try Certificate(der: buffer)
-            return (c, try Self.nameConstraintsExtension(buffer))
+            return (c, try locateNameConstraints(buffer).map { Array($0) })
         }
         self.init(algorithm: c.publicKey.algorithm, key: Array(c.publicKey.key),
                   exponent: Array(c.publicKey.exponent), subject: Array(c.subject),
                   nameConstraints: nc, notAfter: keepExpiry ? c.notAfter : nil)
-    }
-
-    /// The nameConstraints extension's value (a SEQUENCE), found by walking the extensions.
-    static func nameConstraintsExtension(_ der: UnsafeRawBufferPointer) throws -> [UInt8]? {
-        var outer = DERReader(der)
-        var cert = try outer.read(.sequence).children()
-        var tbs = try cert.read(.sequence).children()
-        while !tbs.isAtEnd {
-            let field = try tbs.read()
-            guard field.tag == .context(3, constructed: true) else { continue }
-            var wrapper = try field.children()
-            var list = try wrapper.read(.sequence).children()
-            while !list.isAtEnd {
-                var e = try list.read(.sequence).children()
-                let oid = try e.read().objectIdentifier()
-                _ = try e.readIfPresent(.boolean)
-                let value = try e.read(.octetString)
-                if Array(oid.bytes) == [0x55, 0x1D, 0x1E] { return Array(value.content) }
-            }
-        }
-        return nil
     }
 
     /// The record's bytes, padded to 4.

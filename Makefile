@@ -16,7 +16,7 @@ SHELL := /bin/bash
 BUILD := build
 SWIFT_BUILD_FLAGS ?=
 
-CORE_SRCS := $(sort $(wildcard Sources/IoTCert/*.swift))
+CORE_SRCS := $(shell find Sources/IoTCert -name "*.swift" | sort)
 EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -Osize \
     -module-name IoTCert -I Include -Xfrontend -disable-stack-protector -no-allocations \
     -Xfrontend -function-sections

@@ -4,7 +4,7 @@
     gen-chains.py SCENARIOS_DIR ROOT OUT.h [NAME ...]
 
 SCENARIOS_DIR is Tests/Fixtures/scenarios (scenarios.json and the DER files it names), ROOT the
-repository (for Include/iotcert.h and Sources/IoTCert/IoTCertError.swift), OUT.h the header to
+repository (for Include/iotcert.h and Sources/IoTCert/Errors/IoTCertError.swift), OUT.h the header to
 write (under build/firmware: generated at build time, never committed). NAMEs replace the
 default selection below.
 
@@ -71,7 +71,7 @@ def status_macros(root: Path) -> dict[int, str]:
 
 
 def swift_cases(root: Path) -> dict[str, int]:
-    text = (root / "Sources/IoTCert/IoTCertError.swift").read_text()
+    text = (root / "Sources/IoTCert/Errors/IoTCertError.swift").read_text()
     return {name: int(value) for name, value in re.findall(r"case (\w+) = (\d+)", text)}
 
 

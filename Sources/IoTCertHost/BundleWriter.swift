@@ -1,5 +1,5 @@
 // Writes trust bundles (docs/bundle-format.md) on the host. The device-side reader is
-// Sources/IoTCert/Bundle.swift; the two agree byte for byte, which the bundle tests check by
+// Sources/IoTCert/Trust/Bundle.swift; the two agree byte for byte, which the bundle tests check by
 // writing with this and opening with that.
 
 import CIoTCert

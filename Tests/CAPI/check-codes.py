@@ -3,7 +3,7 @@
 
     python3 Tests/CAPI/check-codes.py      (exit 1 on any difference)
 
-The Swift enum (Sources/IoTCert/IoTCertError.swift) is what the library returns; the header
+The Swift enum (Sources/IoTCert/Errors/IoTCertError.swift) is what the library returns; the header
 is what firmware compares against. Both are written by hand, so this checks, for every code:
 the same number under the same name (IOTCERT_ERR_PATH_CA_USED_AS_LEAF is pathCAUsedAsLeaf:
 names compare without case or underscores), and the same doc comment, so the header does not
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ROOT / "Include/iotcert.h"
-SWIFT = ROOT / "Sources/IoTCert/IoTCertError.swift"
+SWIFT = ROOT / "Sources/IoTCert/Errors/IoTCertError.swift"
 
 # Module prefixes and their ranges (iotcert.h's section comments; IoTCertError's MARKs).
 RANGES = {"": (1, 31), "DER": (32, 63), "CERT": (64, 127), "PATH": (128, 191),

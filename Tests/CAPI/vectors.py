@@ -5,8 +5,8 @@
 
 The scenarios (Tests/Fixtures/scenarios/scenarios.json, made by Tests/PKI/generate.py) name
 their expected outcome as a case of the Swift enum IoTCertError; this script turns each into
-its number by reading Sources/IoTCert/IoTCertError.swift, so the C test compares status codes
-and never parses JSON. Revocations become the compact layout Sources/IoTCert/Revocation.swift
+its number by reading Sources/IoTCert/Errors/IoTCertError.swift, so the C test compares status codes
+and never parses JSON. Revocations become the compact layout Sources/IoTCert/Revocation/Revocation.swift
 reads. Standard library only.
 
 A "contract" line names the scenario the C test's contract checks build on (a valid leaf and
@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "Tests/Fixtures/scenarios"
-ERRORS = ROOT / "Sources/IoTCert/IoTCertError.swift"
+ERRORS = ROOT / "Sources/IoTCert/Errors/IoTCertError.swift"
 
 PURPOSES = {"any": "any", "serverAuth": "server", "clientAuth": "client"}
 # The contract checks' everyday chain, and a certificate that plays no part in it.

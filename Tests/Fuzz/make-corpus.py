@@ -7,7 +7,7 @@ test PKI (Tests/Fixtures). Every output is a pure function of the fixtures and t
 
 Outputs (the input formats are described in Tests/Fuzz/README.md):
   data/verify-anchors.txt       the fixed trust store of fuzz-verify: anchors, stored certs
-  data/verify-revocations.bin   its revocation list (Sources/IoTCert/Revocation.swift layout)
+  data/verify-revocations.bin   its revocation list (Sources/IoTCert/Revocation/Revocation.swift layout)
   data/verify-store.bundle      the same store packed as a bundle (docs/bundle-format.md)
   data/bundle-signing-key.pub   the P-256 key fuzz-bundle pins (uncompressed point)
   corpus/fuzz-der/seed-*        certificates and DER pieces of them

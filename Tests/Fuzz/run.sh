@@ -53,7 +53,7 @@ mkdir -p "$out/artifacts/$target" "$out/work"
 # is started by): build/fuzz/fuzz-iotcert, with build/fuzz/fuzz-TARGET links to it.
 swiftc=$(command -v swiftc)
 clang=$(dirname "$swiftc")/clang  # the toolchain's clang: same version as its fuzzer runtime
-core=("$root"/Sources/IoTCert/*.swift)
+mapfile -t core < <(find "$root/Sources/IoTCert" -name "*.swift" | sort)
 harness=("$root/Tests/IoTCertTests/FuzzHarness.swift" "$root/Tests/Fuzz/FuzzMain.swift")
 port=Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c
 all=$out/fuzz-iotcert

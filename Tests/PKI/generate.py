@@ -1925,7 +1925,7 @@ def scenario_document(pool: Pool, book: Book) -> dict:
 
 def check_error_names(documents: list[dict]) -> None:
     """Every expectation must be a case of IoTCertError, when the Swift source is at hand."""
-    swift = Path(__file__).resolve().parents[2] / "Sources/IoTCert/IoTCertError.swift"
+    swift = Path(__file__).resolve().parents[2] / "Sources/IoTCert/Errors/IoTCertError.swift"
     if not swift.exists():
         return
     cases = set(re.findall(r"case (\w+) = \d+", swift.read_text())) | {"ok"}

@@ -34,18 +34,25 @@ embedded: deps
 	.ci/check-embedded
 
 # The static library a plain C program links with -lmbedcrypto and nothing from Swift.
-lib: deps $(BUILD)/libiotcert.a
+# MESSAGES=0 builds it without the error sentences (-D IOTCERT_NO_MESSAGES: iotcert_strerror
+# returns the code's short name) as build/libiotcert-nomsg.a.
+MESSAGES ?= 1
+LIB_SUFFIX := $(if $(filter 0,$(MESSAGES)),-nomsg)
+LIB_DIR := $(BUILD)/lib$(LIB_SUFFIX)
+LIB_FLAGS := $(if $(filter 0,$(MESSAGES)),-D IOTCERT_NO_MESSAGES)
+lib: deps $(BUILD)/libiotcert$(LIB_SUFFIX).a
 
-$(BUILD)/lib/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulemap
-	@mkdir -p $(BUILD)/lib
-	swiftc -target x86_64-unknown-linux-gnu $(EMBEDDED_FLAGS) -Xcc -fPIC -c $(CORE_SRCS) -o $@
+$(LIB_DIR)/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulemap
+	@mkdir -p $(LIB_DIR)
+	swiftc -target x86_64-unknown-linux-gnu $(EMBEDDED_FLAGS) $(LIB_FLAGS) -Xcc -fPIC \
+	    -c $(CORE_SRCS) -o $@
 
-$(BUILD)/lib/port.o: Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c Include/iotcert_port.h
-	@mkdir -p $(BUILD)/lib
+$(LIB_DIR)/port.o: Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c Include/iotcert_port.h
+	@mkdir -p $(LIB_DIR)
 	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
 	    -I Sources/IoTCertMbedTLS/include -c $< -o $@
 
-$(BUILD)/libiotcert.a: $(BUILD)/lib/core.o $(BUILD)/lib/port.o
+$(BUILD)/libiotcert$(LIB_SUFFIX).a: $(LIB_DIR)/core.o $(LIB_DIR)/port.o
 	rm -f $@
 	ar rcs $@ $^
 	@echo "lib: $@ ($$(stat -c %s $@) bytes)"
@@ -69,8 +76,11 @@ fixtures-check: deps
 
 # C API contract tests (guard regions, every limit edge, every scenario through C), the
 # archive's undefined symbols, and the status codes against the Swift enum.
+# Then the same contract against the library built without the sentences.
 capi-test: lib
 	$(MAKE) -C Tests/CAPI
+	$(MAKE) lib MESSAGES=0
+	$(MAKE) -C Tests/CAPI check-lib contract MESSAGES=0
 
 host-example: lib
 	$(MAKE) -C Examples/host-verify check

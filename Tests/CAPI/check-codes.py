@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ROOT / "Include/iotcert.h"
 SWIFT = ROOT / "Sources/IoTCert/Errors/IoTCertError.swift"
+# The short names a build without sentences returns (-D IOTCERT_NO_MESSAGES).
+NAMES = ROOT / "Sources/IoTCert/Errors/ErrorNames.swift"
 
 # Module prefixes and their ranges (iotcert.h's section comments; IoTCertError's MARKs).
 RANGES = {"": (1, 31), "DER": (32, 63), "CERT": (64, 127), "PATH": (128, 191),
@@ -73,6 +75,16 @@ def swift_codes() -> dict[str, tuple[str, int, str]]:
     return codes
 
 
+def name_table() -> list[str]:
+    """The NUL-separated names of ErrorNames.swift's statusNames literal, in order."""
+    text = NAMES.read_text()
+    literal = re.search(r'statusNames: StaticString = """\n(.*?)\n\s*"""', text, re.S)
+    if not literal:
+        return []
+    joined = "".join(line.strip().removesuffix("\\") for line in literal.group(1).splitlines())
+    return joined.split("\\0")[:-1]
+
+
 def module(c_name: str) -> str:
     rest = c_name.removeprefix("IOTCERT_ERR_")
     prefix = rest.split("_")[0]
@@ -104,6 +116,13 @@ def main() -> int:
         problems.append(f"values used twice in iotcert.h: {duplicates}")
     if not re.search(r"#define IOTCERT_OK 0$", HEADER.read_text(), re.M):
         problems.append("iotcert.h does not define IOTCERT_OK as 0")
+    # Names are found by position: the table must list every code, in ascending order.
+    in_order = [c.removeprefix("IOTCERT_ERR_") for c, _, _ in
+                sorted(header.values(), key=lambda h: h[1])]
+    if name_table() != in_order:
+        problems.append(f"{NAMES.name}: statusNames is not every code's name in ascending "
+                        f"order (first difference: "
+                        f"{next((a, b) for a, b in zip(name_table() + [''], in_order + ['']) if a != b)})")
     for p in problems:
         print(f"check-codes: {p}", file=sys.stderr)
     print(f"check-codes: {len(header)} codes in iotcert.h, {len(swift)} in IoTCertError, "

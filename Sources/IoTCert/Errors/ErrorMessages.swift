@@ -1,5 +1,8 @@
-// One sentence for every status code: iotcert_strerror() and the host tool print these.
+// One sentence for every status code: iotcert_strerror() and the host tool print these. A
+// firmware build that does not want their flash passes -D IOTCERT_NO_MESSAGES, and then
+// iotcert_strerror() returns the code's short name instead (ErrorNames.swift).
 
+#if !IOTCERT_NO_MESSAGES
 extension IoTCertError {
     /// What went wrong, in one sentence.
     public var message: StaticString {
@@ -253,10 +256,22 @@ extension IoTCertError {
     }
 }
 
-/// iotcert_strerror: the sentence for a status code; IOTCERT_OK and unknown codes too.
+#endif
+
+/// iotcert_strerror: the sentence for a status code; IOTCERT_OK and unknown codes too. With
+/// IOTCERT_NO_MESSAGES: the code's short name, "OK", or "UNKNOWN"; with IOTCERT_NO_NAMES as
+/// well, "OK" or "IOTCERT_ERR" for every failure (the smallest: the caller has the number).
 @_cdecl("iotcert_strerror")
 public func iotcert_strerror(_ status: Int32) -> UnsafePointer<CChar> {
+    #if IOTCERT_NO_MESSAGES && IOTCERT_NO_NAMES
+    return cString(status == 0 ? "OK" : "IOTCERT_ERR")
+    #elseif IOTCERT_NO_MESSAGES
+    if status == 0 { return cString("OK") }
+    guard let error = IoTCertError(rawValue: status) else { return cString("UNKNOWN") }
+    return error.shortName
+    #else
     if status == 0 { return cString("Success.") }
     guard let error = IoTCertError(rawValue: status) else { return cString("Unknown status code.") }
     return cString(error.message)
+    #endif
 }

@@ -342,12 +342,45 @@ const char *iotcert_strerror(int status);
  * IOTCERT_ERR_TOO_MANY_TRUSTED_CERTIFICATES (65,535 or more of
  * either), or IOTCERT_ERR_BUNDLE_BAD_SECTION_CONTENT (malformed revocations). On failure
  * `trust` is left unusable (iotcert_verify answers IOTCERT_ERR_INVALID_ARGUMENT).
+ *
+ * It is the two calls below, inline: a product that passes no revocations (NULL, 0 as
+ * constants) does not link the revocation reader at all.
  */
-int iotcert_trust_init_certs(iotcert_trust *trust,
-                             const iotcert_buffer *anchors, size_t n_anchors,
-                             const iotcert_buffer *stored, size_t n_stored,
-                             const uint8_t *revocations, size_t revocations_len,
-                             int64_t build_time);
+static inline int iotcert_trust_init_certs(iotcert_trust *trust,
+                                           const iotcert_buffer *anchors, size_t n_anchors,
+                                           const iotcert_buffer *stored, size_t n_stored,
+                                           const uint8_t *revocations, size_t revocations_len,
+                                           int64_t build_time);
+
+/* iotcert_trust_init_certs without revocations: the same parameters and codes. */
+int iotcert_trust_init_anchors(iotcert_trust *trust,
+                               const iotcert_buffer *anchors, size_t n_anchors,
+                               const iotcert_buffer *stored, size_t n_stored,
+                               int64_t build_time);
+
+/*
+ * Adds revoked serials (the layout of docs/bundle-format.md's revocation section; NULL/0 for
+ * none) to a trust store that iotcert_trust_init_anchors made, validating them. Returns
+ * IOTCERT_OK, IOTCERT_ERR_INVALID_ARGUMENT (`trust` not a store of certificates, NULL with a
+ * non-zero length) or IOTCERT_ERR_BUNDLE_BAD_SECTION_CONTENT; on failure `trust` is left
+ * unusable.
+ */
+int iotcert_trust_set_revocations(iotcert_trust *trust, const uint8_t *revocations,
+                                  size_t revocations_len);
+
+static inline int iotcert_trust_init_certs(iotcert_trust *trust,
+                                           const iotcert_buffer *anchors, size_t n_anchors,
+                                           const iotcert_buffer *stored, size_t n_stored,
+                                           const uint8_t *revocations, size_t revocations_len,
+                                           int64_t build_time)
+{
+    int status = iotcert_trust_init_anchors(trust, anchors, n_anchors, stored, n_stored,
+                                            build_time);
+    if (status == IOTCERT_OK && (revocations != NULL || revocations_len != 0)) {
+        status = iotcert_trust_set_revocations(trust, revocations, revocations_len);
+    }
+    return status;
+}
 
 /*
  * Opens a trust bundle (docs/bundle-format.md) in place into `trust`: nothing is copied, so

@@ -70,7 +70,9 @@ if [ -s "$out/strong-runtime.txt" ]; then
 fi
 
 # ---- 3. every declared function is defined
-declared=$(sed -n 's/^[a-z].*[ *]\(iotcert_[a-z_0-9]*\)(.*$/\1/p' "$header" | sort -u)
+# (static inline functions are the header's own, built from the exported ones)
+declared=$(grep -v '^static' "$header" | sed -n 's/^[a-z].*[ *]\(iotcert_[a-z_0-9]*\)(.*$/\1/p' |
+    sort -u)
 [ -n "$declared" ] || fail "no function declarations found in $header"
 for f in $declared; do
     awk -v f="$f" '$2 == f && $3 == "T" { found = 1 } END { exit !found }' \
@@ -91,6 +93,36 @@ if cc -std=c99 -Wall -Wextra -Werror -I Include Tests/CAPI/link_probe.c "$lib" -
     done
 else
     fail "cc link_probe.c $lib -lmbedcrypto does not link"
+fi
+
+# ---- 5. a product that only opens DER anchors links none of the optional parts
+# anchors_only.c calls init_certs (no revocations), options, workspace size and verify. With
+# --gc-sections its executable must keep no function of the bundle reader, the flash store,
+# the revocation reader or the error sentences (type names as they appear in Swift
+# symbols; the C entry points by name). Shared read-only constants do not count: the
+# compiler puts a module's constants in one section, and they are a few bytes. (The memo is
+# still linked: iotcert_verify attaches options->memo itself; counted below.)
+only="$out/anchors_only"
+if cc -std=c99 -Os -ffunction-sections -Wall -Wextra -Werror -I Include \
+    Tests/CAPI/anchors_only.c "$lib" -lmbedcrypto -Wl,--gc-sections -o "$only"; then
+    "$only" >/dev/null || fail "anchors_only ran but failed"
+    optional='6BundleV|12BundleHeaderV|14BundleSectionsV|12AnchorRecordV|5StoreV|11StoreRecord'
+    optional="$optional|14RevocationListV|7messages12StaticStringV"
+    optional="$optional|^iotcert_(bundle|store|memo|strerror|trust_set_revocations)"
+    nm --defined-only "$only" | awk '$2 ~ /^[Tt]$/ { print $3 }' >"$out/anchors_only.txt"
+    kept=$(grep -E "$optional" "$out/anchors_only.txt" || true)
+    if [ -n "$kept" ]; then
+        fail "anchors_only keeps optional parts: $(echo "$kept" | tr '\n' ' ')"
+    fi
+    core_bytes=$(nm -S --defined-only "$only" | awk '$4 ~ /IoTCert|^iotcert_/ {
+        n = 0; s = tolower($2)
+        for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+        t += n } END { print t + 0 }')
+    echo "check-lib: anchors_only: $(stat -c %s "$only") bytes executable; the library's" \
+        "symbols in it: $core_bytes bytes; none of bundle, store, revocations, sentences" \
+        "(memo: $(grep -c 13SignatureMemoV "$out/anchors_only.txt" || true) function(s))"
+else
+    fail "cc anchors_only.c $lib does not link"
 fi
 
 undefined_count=$(wc -l <"$out/undefined.txt")

@@ -38,33 +38,56 @@ public func iotcert_options_init(_ options: UnsafeMutablePointer<iotcert_options
         memo: nil, memo_len: 0))
 }
 
-@_cdecl("iotcert_trust_init_certs")
-public func iotcert_trust_init_certs(
+/// iotcert_trust_init_anchors: a store over caller certificates, without revocations (the
+/// header's iotcert_trust_init_certs adds them with iotcert_trust_set_revocations).
+@_cdecl("iotcert_trust_init_anchors")
+public func iotcert_trust_init_anchors(
     _ trust: UnsafeMutablePointer<iotcert_trust>?,
     _ anchors: UnsafePointer<iotcert_buffer>?, _ anchorCount: Int,
     _ stored: UnsafePointer<iotcert_buffer>?, _ storedCount: Int,
-    _ revocations: UnsafePointer<UInt8>?, _ revocationsLength: Int,
     _ buildTime: Int64
 ) -> Int32 {
     guard let trust else { return IoTCertError.invalidArgument.rawValue }
     trust.pointee.state = 0
-    guard anchorCount > 0, let anchors, storedCount >= 0, revocationsLength >= 0,
-        storedCount == 0 || stored != nil, revocationsLength == 0 || revocations != nil
+    guard anchorCount > 0, let anchors, storedCount >= 0, storedCount == 0 || stored != nil
     else { return IoTCertError.invalidArgument.rawValue }
     guard anchorCount < Int(UInt16.max), storedCount < Int(UInt16.max) else {
         return IoTCertError.tooManyTrustedCertificates.rawValue
+    }
+    let store = TrustStore(
+        anchors: CertificateList(UnsafeBufferPointer(start: anchors, count: anchorCount)),
+        intermediates: CertificateList(UnsafeBufferPointer(start: stored, count: storedCount)),
+        buildTime: buildTime)
+    writeTrust(store, into: trust)
+    return 0
+}
+
+/// iotcert_trust_set_revocations: validates `revocations` and adds them to a store of
+/// certificates. Its own entry point, so that only a product that calls it links the
+/// revocation reader.
+@_cdecl("iotcert_trust_set_revocations")
+public func iotcert_trust_set_revocations(
+    _ trust: UnsafeMutablePointer<iotcert_trust>?,
+    _ revocations: UnsafePointer<UInt8>?, _ revocationsLength: Int
+) -> Int32 {
+    guard let trust else { return IoTCertError.invalidArgument.rawValue }
+    guard let current = readTrust(trust),
+        case .certificates(let anchors, let intermediates) = current.pointee.source,
+        revocationsLength >= 0, revocationsLength == 0 || revocations != nil
+    else {
+        trust.pointee.state = 0
+        return IoTCertError.invalidArgument.rawValue
     }
     let list: RevocationList
     do {
         list = try RevocationList(UnsafeRawBufferPointer(start: revocations,
                                                          count: revocationsLength))
     } catch {
+        trust.pointee.state = 0
         return error.rawValue
     }
-    let store = TrustStore(
-        anchors: CertificateList(UnsafeBufferPointer(start: anchors, count: anchorCount)),
-        intermediates: CertificateList(UnsafeBufferPointer(start: stored, count: storedCount)),
-        revocations: list, buildTime: buildTime)
+    let store = TrustStore(anchors: anchors, intermediates: intermediates, revocations: list,
+                           buildTime: current.pointee.buildTime)
     writeTrust(store, into: trust)
     return 0
 }
@@ -80,13 +103,14 @@ func writeTrust(_ store: TrustStore, into trust: UnsafeMutablePointer<iotcert_tr
     trust.pointee.state = trustInitialised
 }
 
-func readTrust(_ trust: UnsafePointer<iotcert_trust>) -> TrustStore? {
+/// The TrustStore inside an initialised iotcert_trust, in place: neither the opaque words
+/// nor the store are copied (a copy would cost their size in stack).
+func readTrust(_ trust: UnsafePointer<iotcert_trust>) -> UnsafePointer<TrustStore>? {
     guard trust.pointee.state == trustInitialised,
         trust.pointee.struct_size == UInt32(MemoryLayout<iotcert_trust>.size)
     else { return nil }
-    // Read in place: copying the opaque words first would cost their size in stack.
     return (UnsafeRawPointer(trust) + MemoryLayout<iotcert_trust>.offset(of: \.opaque)!)
-        .assumingMemoryBound(to: TrustStore.self).pointee
+        .assumingMemoryBound(to: TrustStore.self)
 }
 
 /// Limits from C options, each checked against its documented range.
@@ -178,7 +202,7 @@ private func verifyChecked(
     do { verifyOptions = try iotcertOptions(options) } catch { return error.rawValue }
     let r = verify(
         presented: CertificateList(UnsafeBufferPointer(start: chain, count: chainLength)),
-        store: store, options: verifyOptions,
+        store: TrustStoreReference(store), options: verifyOptions,
         workspace: UnsafeMutableRawBufferPointer(start: workspace, count: workspaceLength))
     copy(r, into: result)
     return r.error?.rawValue ?? 0
@@ -246,7 +270,7 @@ public func iotcert_bundle_get_info(
 ) -> Int32 {
     guard let trust, let info, let store = readTrust(trust),
         info.pointee.struct_size == UInt32(MemoryLayout<iotcert_bundle_info>.size),
-        case .bundle(let b) = store.source
+        let b = store.pointee.bundle
     else { return IoTCertError.invalidArgument.rawValue }
     info.pointee.sequence = b.sequence
     info.pointee.build_time = b.buildTime
@@ -263,7 +287,7 @@ public func iotcert_bundle_device_certificate(
     _ trust: UnsafePointer<iotcert_trust>?, _ index: Int,
     _ out: UnsafeMutablePointer<iotcert_buffer>?
 ) -> Int32 {
-    guard let trust, let out, let store = readTrust(trust), case .bundle(let b) = store.source,
+    guard let trust, let out, let store = readTrust(trust), let b = store.pointee.bundle,
         index >= 0, index < b.deviceChainCount
     else { return IoTCertError.invalidArgument.rawValue }
     let der = b.deviceCertificate(index)

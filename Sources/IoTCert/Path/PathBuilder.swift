@@ -57,6 +57,15 @@ public func workspaceBytesNeeded(_ limits: Limits) -> Int {
 /// to a trust anchor of `store` under `options`, using only `workspace` for memory.
 public func verify(presented: CertificateList, store: TrustStore, options: VerifyOptions,
                    workspace: UnsafeMutableRawBufferPointer) -> VerifyResult {
+    withUnsafePointer(to: store) {
+        verify(presented: presented, store: TrustStoreReference($0), options: options,
+               workspace: workspace)
+    }
+}
+
+/// `verify` over a trust store read in place (the C API's, inside the caller's iotcert_trust).
+func verify(presented: CertificateList, store: TrustStoreReference, options: VerifyOptions,
+            workspace: UnsafeMutableRawBufferPointer) -> VerifyResult {
     var result = VerifyResult()
     var memory = Workspace(workspace)
     var search = PathSearch(presented: presented, store: store, options: options)
@@ -79,7 +88,7 @@ public func verify(presented: CertificateList, store: TrustStore, options: Verif
 /// The mutable state of one search.
 struct PathSearch {
     let presented: CertificateList
-    let store: TrustStore
+    let store: TrustStoreReference
     let options: VerifyOptions
     /// The caller's limits before the bundle's policy bounded them (validated as given).
     let requested: Limits
@@ -93,7 +102,7 @@ struct PathSearch {
     var failureRank = -1
     var failingIndex: Int32 = -1
 
-    init(presented: CertificateList, store: TrustStore, options: VerifyOptions) {
+    init(presented: CertificateList, store: TrustStoreReference, options: VerifyOptions) {
         self.presented = presented
         self.store = store
         requested = options.limits

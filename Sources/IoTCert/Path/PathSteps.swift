@@ -173,14 +173,13 @@ extension PathSearch {
     }
 
     func checkRevocation(of child: Certificate, by key: PublicKey) throws(IoTCertError) {
-        guard !store.revocations.isEmpty else { return }
+        guard store.hasRevocations else { return }
         var id = DigestBuffer()
         let revoked = try withUnsafeMutableBytes(of: &id) {
             (buffer) throws(IoTCertError) -> Bool in
             let out = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<revocationIssuerIDLength])
             try Crypto.keyID(key, into: out)
-            return store.revocations.contains(issuerKeyID: UnsafeRawBufferPointer(out),
-                                              serial: child.serial)
+            return store.isRevoked(issuerKeyID: UnsafeRawBufferPointer(out), serial: child.serial)
         }
         if revoked { throw .pathRevoked }
     }

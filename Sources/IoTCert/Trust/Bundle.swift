@@ -217,3 +217,51 @@ func readLE64Signed(_ b: UnsafeRawBufferPointer, _ at: Int) -> Int64 {
     let high = widen(readLE32(b, at + 4))
     return Int64(bitPattern: UInt64(bitPattern: high) &<< 32 | UInt64(bitPattern: low))
 }
+
+extension TrustStore {
+    /// A store over an opened bundle: its anchors, stored certificates, revocations, build
+    /// time and policy. Only this initialiser refers to the bundle's functions.
+    public init(bundle: Bundle) {
+        let revocations = bundle.revocationList
+        self.init(source: .bundle(bundle),
+                  functions: TrustSourceFunctions(
+                      stored: bundleStored, anchorSubjectMatches: bundleAnchorMatches,
+                      anchor: bundleAnchor,
+                      revoked: revocations.isEmpty ? nil : revocationListContains),
+                  revocations: revocations, buildTime: bundle.buildTime,
+                  anchorCount: bundle.anchorCount, storedCount: bundle.certificateCount,
+                  policy: bundle.policy, matchesByDigest: true)
+    }
+
+    /// The bundle this store was opened from, or nil for a store of certificates.
+    var bundle: Bundle? {
+        guard case .bundle(let b) = source else { return nil }
+        return b
+    }
+}
+
+// The functions of a store over a bundle.
+
+private func bundleIn(_ store: UnsafeRawPointer) -> Bundle? {
+    store.assumingMemoryBound(to: TrustStore.self).pointee.bundle
+}
+
+private func bundleStored(_ store: UnsafeRawPointer, _ j: Int) -> iotcert_buffer {
+    guard let b = bundleIn(store) else { return iotcert_buffer(data: nil, len: 0) }
+    return iotcert_buffer(b.certificate(j))
+}
+
+private func bundleAnchorMatches(_ store: UnsafeRawPointer, _ i: Int, _ name: iotcert_buffer,
+                                 _ digest: UnsafeRawPointer) -> Bool {
+    guard let b = bundleIn(store) else { return false }
+    return b.anchorSubjectMatches(i, name: name.bytes,
+                                  digest: UnsafeRawBufferPointer(start: digest,
+                                                                 count: subjectDigestLength))
+}
+
+private func bundleAnchor(_ store: UnsafeRawPointer, _ i: Int,
+                          _ out: UnsafeMutableRawPointer) -> Int32 {
+    guard let b = bundleIn(store) else { return IoTCertError.invalidArgument.rawValue }
+    out.assumingMemoryBound(to: TrustAnchor?.self).pointee = b.anchor(i)
+    return 0
+}

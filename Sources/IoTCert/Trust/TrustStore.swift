@@ -67,6 +67,32 @@ public struct TrustAnchor {
 /// Length of a stored subject digest (a SHA-256 prefix; see docs/bundle-format.md).
 public let subjectDigestLength = 16
 
+/// What one kind of trust source does, as C function pointers that the function opening
+/// the source fills in. The path search calls only through them, so a product that never
+/// opens a bundle does not link the bundle reader, and one without revocation lists does not
+/// link their search (DESIGN.md: the trust source is chosen at build time, not by a run-time
+/// switch that pulls every source into every image). Each takes the TrustStore it belongs to.
+struct TrustSourceFunctions {
+    /// The DER of stored certificate j.
+    let stored: @convention(c) (UnsafeRawPointer, Int) -> iotcert_buffer
+    /// Whether anchor i's subject is `name`, cheaply; `digest` (16 bytes) is the subject
+    /// digest of `name`, for anchors kept by digest.
+    let anchorSubjectMatches: @convention(c) (UnsafeRawPointer, Int, iotcert_buffer,
+                                              UnsafeRawPointer) -> Bool
+    /// Writes anchor i into `out` (a TrustAnchor?, left nil on failure); 0 or an error code.
+    let anchor: @convention(c) (UnsafeRawPointer, Int, UnsafeMutableRawPointer) -> Int32
+    /// Whether (issuer key id, serial) is revoked; nil when the store has no revocations.
+    let revoked: (@convention(c) (UnsafeRawPointer, iotcert_buffer, iotcert_buffer) -> Bool)?
+}
+
+extension iotcert_buffer {
+    init(_ b: UnsafeRawBufferPointer) {
+        self.init(data: b.baseAddress?.assumingMemoryBound(to: UInt8.self), len: b.count)
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: data, count: len) }
+}
+
 public struct TrustStore {
     enum Source {
         case certificates(anchors: CertificateList, intermediates: CertificateList)
@@ -74,90 +100,156 @@ public struct TrustStore {
     }
 
     let source: Source
+    let functions: TrustSourceFunctions
     public let revocations: RevocationList
     /// When the store was built, seconds since 1970: a certificate that had expired by then
     /// is refused even when the caller does not know the time.
     public let buildTime: Int64
+    public let anchorCount: Int
+    public let storedCount: Int
+    /// The bundle's policy; the most permissive one for a store of certificates.
+    public let policy: BundlePolicy
+    /// Whether anchors may be stored as subject digests, so that matching needs the digest
+    /// of the issuer name.
+    let matchesByDigest: Bool
+
+    init(source: Source, functions: TrustSourceFunctions, revocations: RevocationList,
+         buildTime: Int64, anchorCount: Int, storedCount: Int, policy: BundlePolicy,
+         matchesByDigest: Bool) {
+        self.source = source
+        self.functions = functions
+        self.revocations = revocations
+        self.buildTime = buildTime
+        self.anchorCount = anchorCount
+        self.storedCount = storedCount
+        self.policy = policy
+        self.matchesByDigest = matchesByDigest
+    }
 
     /// A store over certificates in caller memory (host use, and firmware before it has a
     /// bundle). Anchors are certificates whose subject, key, name constraints and expiry are
     /// trusted, self-signed or not.
     public init(anchors: CertificateList, intermediates: CertificateList = .empty,
                 revocations: RevocationList = .none, buildTime: Int64) {
-        source = .certificates(anchors: anchors, intermediates: intermediates)
-        self.revocations = revocations
-        self.buildTime = buildTime
-    }
-
-    /// A store over an opened bundle: its anchors, stored certificates, revocations, build
-    /// time and policy.
-    public init(bundle: Bundle) {
-        source = .bundle(bundle)
-        revocations = bundle.revocationList
-        buildTime = bundle.buildTime
-    }
-
-    public var anchorCount: Int {
-        switch source {
-        case .certificates(let anchors, _): return anchors.count
-        case .bundle(let b): return b.anchorCount
-        }
-    }
-
-    public var storedCount: Int {
-        switch source {
-        case .certificates(_, let intermediates): return intermediates.count
-        case .bundle(let b): return b.certificateCount
-        }
-    }
-
-    /// The bundle's policy; the most permissive one for a store of certificates.
-    public var policy: BundlePolicy {
-        switch source {
-        case .certificates: return BundlePolicy()
-        case .bundle(let b): return b.policy
-        }
-    }
-
-    /// Whether anchors may be stored as subject digests, so that matching needs the digest
-    /// of the issuer name.
-    var matchesByDigest: Bool {
-        if case .bundle = source { return true }
-        return false
+        self.init(source: .certificates(anchors: anchors, intermediates: intermediates),
+                  functions: TrustSourceFunctions(
+                      stored: certificateStoreStored,
+                      anchorSubjectMatches: certificateStoreAnchorMatches,
+                      anchor: certificateStoreAnchor,
+                      revoked: revocations.isEmpty ? nil : revocationListContains),
+                  revocations: revocations, buildTime: buildTime, anchorCount: anchors.count,
+                  storedCount: intermediates.count, policy: BundlePolicy(),
+                  matchesByDigest: false)
     }
 
     /// The DER of the j-th stored certificate.
     public func stored(_ j: Int) -> UnsafeRawBufferPointer {
-        switch source {
-        case .certificates(_, let intermediates): return intermediates[j]
-        case .bundle(let b): return b.certificate(j)
-        }
+        withUnsafePointer(to: self) { TrustStoreReference($0).stored(j) }
     }
 
     /// Whether anchor i's subject is `name`, cheaply (no full parse). `digest` is the subject
     /// digest of `name` (only consulted for bundle anchors stored by digest).
     func anchorSubjectMatches(_ i: Int, name: UnsafeRawBufferPointer,
                               digest: UnsafeRawBufferPointer) -> Bool {
-        switch source {
-        case .certificates(let anchors, _):
-            guard let subject = try? locateSubject(anchors[i]) else { return false }
-            return subject.bytesEqual(name)
-        case .bundle(let b):
-            return b.anchorSubjectMatches(i, name: name, digest: digest)
+        withUnsafePointer(to: self) {
+            TrustStoreReference($0).anchorSubjectMatches(i, name: name, digest: digest)
         }
     }
 
     /// Anchor i, decoded.
     public func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
-        switch source {
-        case .certificates(let anchors, _):
-            let c = try Certificate(der: anchors[i])
-            try checkAnchorCertificate(c)
-            return TrustAnchor(certificate: c)
-        case .bundle(let b):
-            return b.anchor(i)
+        try withUnsafePointer(to: self) { (p) throws(IoTCertError) in
+            try TrustStoreReference(p).anchor(i)
         }
     }
+}
+
+/// A trust store as the path search uses it: a pointer to it (in the caller's iotcert_trust,
+/// or the host caller's value), never a copy, and the calls through its functions.
+struct TrustStoreReference {
+    let pointer: UnsafePointer<TrustStore>
+
+    init(_ pointer: UnsafePointer<TrustStore>) { self.pointer = pointer }
+
+    var raw: UnsafeRawPointer { UnsafeRawPointer(pointer) }
+    var anchorCount: Int { pointer.pointee.anchorCount }
+    var storedCount: Int { pointer.pointee.storedCount }
+    var policy: BundlePolicy { pointer.pointee.policy }
+    var buildTime: Int64 { pointer.pointee.buildTime }
+    var matchesByDigest: Bool { pointer.pointee.matchesByDigest }
+
+    func stored(_ j: Int) -> UnsafeRawBufferPointer {
+        pointer.pointee.functions.stored(raw, j).bytes
+    }
+
+    func anchorSubjectMatches(_ i: Int, name: UnsafeRawBufferPointer,
+                              digest: UnsafeRawBufferPointer) -> Bool {
+        guard let d = digest.baseAddress, digest.count >= subjectDigestLength else { return false }
+        return pointer.pointee.functions.anchorSubjectMatches(raw, i, iotcert_buffer(name), d)
+    }
+
+    func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
+        var out: TrustAnchor? = nil
+        let status = withUnsafeMutablePointer(to: &out) {
+            pointer.pointee.functions.anchor(raw, i, UnsafeMutableRawPointer($0))
+        }
+        guard let anchor = out else {
+            throw IoTCertError(rawValue: status) ?? .invalidArgument
+        }
+        return anchor
+    }
+
+    /// Whether the certificate with `serial` from the issuer whose key id is `issuerKeyID`
+    /// is revoked (false when the store has no revocation lists).
+    func isRevoked(issuerKeyID: UnsafeRawBufferPointer, serial: UnsafeRawBufferPointer) -> Bool {
+        guard let revoked = pointer.pointee.functions.revoked else { return false }
+        return revoked(raw, iotcert_buffer(issuerKeyID), iotcert_buffer(serial))
+    }
+
+    var hasRevocations: Bool { pointer.pointee.functions.revoked != nil }
+}
+
+// The functions of a store of certificates (TrustStore.init(anchors:...)).
+
+private func certificateLists(_ store: UnsafeRawPointer)
+    -> (anchors: CertificateList, intermediates: CertificateList)
+{
+    guard case .certificates(let anchors, let intermediates) =
+        store.assumingMemoryBound(to: TrustStore.self).pointee.source
+    else { return (.empty, .empty) }
+    return (anchors, intermediates)
+}
+
+private func certificateStoreStored(_ store: UnsafeRawPointer, _ j: Int) -> iotcert_buffer {
+    iotcert_buffer(certificateLists(store).intermediates[j])
+}
+
+private func certificateStoreAnchorMatches(_ store: UnsafeRawPointer, _ i: Int,
+                                           _ name: iotcert_buffer,
+                                           _ digest: UnsafeRawPointer) -> Bool {
+    guard let subject = try? locateSubject(certificateLists(store).anchors[i]) else {
+        return false
+    }
+    return subject.bytesEqual(name.bytes)
+}
+
+private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int,
+                                    _ out: UnsafeMutableRawPointer) -> Int32 {
+    do {
+        let c = try Certificate(der: certificateLists(store).anchors[i])
+        try checkAnchorCertificate(c)
+        out.assumingMemoryBound(to: TrustAnchor?.self).pointee = TrustAnchor(certificate: c)
+        return 0
+    } catch {
+        return error.rawValue
+    }
+}
+
+/// The revocation check of a store with revocation lists (of either kind).
+func revocationListContains(_ store: UnsafeRawPointer, _ issuerKeyID: iotcert_buffer,
+                            _ serial: iotcert_buffer) -> Bool {
+    store.assumingMemoryBound(to: TrustStore.self).pointee.revocations
+        .contains(issuerKeyID: issuerKeyID.bytes, serial: serial.bytes)
 }
 
 /// The subject name of a certificate, found with a shallow read (no extension decoding):

@@ -25,35 +25,66 @@ public let serialLengthMax = 20
 
 public struct Certificate {
     /// The whole certificate.
-    public let der: UnsafeRawBufferPointer
+    public internal(set) var der: UnsafeRawBufferPointer
     /// The signed part, tag and length included (what the signature covers).
-    public let tbs: UnsafeRawBufferPointer
-    public let signatureAlgorithm: SignatureAlgorithm
+    public internal(set) var tbs: UnsafeRawBufferPointer
+    public internal(set) var signatureAlgorithm: SignatureAlgorithm
     /// The signature octets (the BIT STRING's content without its unused-bits octet).
-    public let signature: UnsafeRawBufferPointer
+    public internal(set) var signature: UnsafeRawBufferPointer
     /// 1, 2 or 3.
-    public let version: UInt8
+    public internal(set) var version: UInt8
     /// The serial number's content octets (positive, minimal).
-    public let serial: UnsafeRawBufferPointer
+    public internal(set) var serial: UnsafeRawBufferPointer
     /// Issuer and subject names, full DER encodings (compared byte for byte).
-    public let issuer: UnsafeRawBufferPointer
-    public let subject: UnsafeRawBufferPointer
+    public internal(set) var issuer: UnsafeRawBufferPointer
+    public internal(set) var subject: UnsafeRawBufferPointer
     /// Validity, seconds since 1970-01-01T00:00:00Z, inclusive at both ends (4.1.2.5).
-    public let notBefore: Int64
-    public let notAfter: Int64
-    public let publicKey: PublicKey
-    public let extensions: Extensions
+    public internal(set) var notBefore: Int64
+    public internal(set) var notAfter: Int64
+    public internal(set) var publicKey: PublicKey
+    public internal(set) var extensions: Extensions
 
     /// Reads `der`, which must hold exactly one certificate.
     public init(der: UnsafeRawBufferPointer) throws(IoTCertError) {
+        self.init(placeholderFor: der)
+        try withUnsafeMutablePointer(to: &self) { (p) throws(IoTCertError) in
+            try Certificate.read(der, into: p)
+        }
+    }
+
+    /// Every field empty: what `read` overwrites.
+    init(placeholderFor der: UnsafeRawBufferPointer) {
+        self.der = der
+        tbs = .empty
+        signatureAlgorithm = .ecdsaSHA256
+        signature = .empty
+        version = 1
+        serial = .empty
+        issuer = .empty
+        subject = .empty
+        notBefore = 0
+        notAfter = 0
+        publicKey = PublicKey(algorithm: .ecP256, key: .empty, exponent: .empty)
+        extensions = Extensions()
+    }
+
+    /// Reads `der` into `c`, field by field, where the view will live (the path search's
+    /// frame in the workspace): neither the certificate nor its extensions is assembled on
+    /// the stack and copied. On failure `c` holds a partly read certificate; callers drop it.
+    @inline(never)
+    static func read(_ der: UnsafeRawBufferPointer, into c: UnsafeMutablePointer<Certificate>)
+        throws(IoTCertError)
+    {
         var outer = DERReader(der)
         let certificate = try outer.read(.sequence)
         try outer.finish()
-        var c = try certificate.children()
-        let tbsValue = try c.read(.sequence)
-        let outerAlgorithm = try c.read(.sequence)
-        let signatureBits = try c.read().octetAlignedBitString()
-        try c.finish()
+        var r = try certificate.children()
+        let tbsValue = try r.read(.sequence)
+        let outerAlgorithm = try r.read(.sequence)
+        c.pointee.signature = try r.read().octetAlignedBitString()
+        try r.finish()
+        c.pointee.der = certificate.encoded
+        c.pointee.tbs = tbsValue.encoded
 
         var t = try tbsValue.children()
         var version: UInt8 = 1
@@ -65,49 +96,51 @@ public struct Certificate {
             guard number == 1 || number == 2 else { throw .certBadVersion }
             version = UInt8(number + 1)
         }
-        let serial = try Certificate.serialNumber(try t.read())
+        c.pointee.version = version
+        c.pointee.serial = try Certificate.serialNumber(try t.read())
         let innerAlgorithm = try t.read(.sequence)
         // The two copies of the algorithm must be identical (4.1.1.2); comparing encodings
         // also catches differing parameters.
         guard innerAlgorithm.encoded.bytesEqual(outerAlgorithm.encoded) else {
             throw .certSignatureAlgorithmMismatch
         }
-        let algorithm = try SignatureAlgorithm(algorithmIdentifier: innerAlgorithm)
+        c.pointee.signatureAlgorithm = try SignatureAlgorithm(algorithmIdentifier: innerAlgorithm)
         let issuer = try t.read(.sequence)
         guard try validateName(issuer) > 0 else { throw .certBadName }  // 4.1.2.4
+        c.pointee.issuer = issuer.encoded
         var validity = try t.read(.sequence).children()
-        let notBefore = try validity.read().time()
-        let notAfter = try validity.read().time()
+        c.pointee.notBefore = try validity.read().time()
+        c.pointee.notAfter = try validity.read().time()
         try validity.finish()
         let subject = try t.read(.sequence)
         let subjectIsEmpty = try validateName(subject) == 0
-        let key = try PublicKey(subjectPublicKeyInfo: try t.read())
+        c.pointee.subject = subject.encoded
+        c.pointee.publicKey = try PublicKey(subjectPublicKeyInfo: try t.read())
         try Certificate.skipUniqueIdentifiers(&t, version: version)
-        var extensions = Extensions()
-        if let field = try t.readIfPresent(.context(3, constructed: true)) {
-            guard version == 3 else { throw .certBadVersion }
-            extensions = try Extensions(explicit: field)
-        }
+        try readExtensions(&t, version: version, into: c)
         try t.finish()
         // An empty subject is allowed only for an end entity named by a critical
         // subjectAltName (4.1.2.6).
         if subjectIsEmpty {
-            guard extensions.subjectAltName != nil, extensions.subjectAltNameCritical else {
-                throw .certBadName
-            }
+            guard c.pointee.extensions.subjectAltName != nil,
+                c.pointee.extensions.subjectAltNameCritical
+            else { throw .certBadName }
         }
-        self.der = certificate.encoded
-        self.tbs = tbsValue.encoded
-        self.signatureAlgorithm = algorithm
-        self.signature = signatureBits
-        self.version = version
-        self.serial = serial
-        self.issuer = issuer.encoded
-        self.subject = subject.encoded
-        self.notBefore = notBefore
-        self.notAfter = notAfter
-        self.publicKey = key
-        self.extensions = extensions
+    }
+
+    /// The `[3] EXPLICIT Extensions` field, if present, decoded straight into `c`.
+    @inline(never)
+    private static func readExtensions(_ t: inout DERReader, version: UInt8,
+                                       into c: UnsafeMutablePointer<Certificate>)
+        throws(IoTCertError)
+    {
+        let extensions = (UnsafeMutableRawPointer(c)
+            + MemoryLayout<Certificate>.offset(of: \Certificate.extensions)!)
+            .assumingMemoryBound(to: Extensions.self)
+        extensions.initialize(to: Extensions())
+        guard let field = try t.readIfPresent(.context(3, constructed: true)) else { return }
+        guard version == 3 else { throw .certBadVersion }
+        try extensions.pointee.read(explicit: field)
     }
 
     /// CertificateSerialNumber ::= INTEGER, non-negative and at most 20 octets (4.1.2.2).

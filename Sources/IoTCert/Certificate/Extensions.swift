@@ -76,6 +76,11 @@ extension Extensions {
     /// Decodes the `[3] EXPLICIT Extensions` field.
     init(explicit field: DERValue) throws(IoTCertError) {
         self.init()
+        try read(explicit: field)
+    }
+
+    /// Decodes the `[3] EXPLICIT Extensions` field into these (empty) extensions, in place.
+    mutating func read(explicit field: DERValue) throws(IoTCertError) {
         var outer = try field.children()
         let list = try outer.read(.sequence)
         try outer.finish()

@@ -43,8 +43,8 @@ struct Frame {
         raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<Frame>.size)
         let certificate = (raw + MemoryLayout<Frame>.offset(of: \Frame.certificate)!)
             .assumingMemoryBound(to: Certificate.self)
-        certificate.initialize(to: try Certificate(der: der))
         slot.pointee.index = index
+        try Certificate.read(der, into: certificate)
     }
 }
 

@@ -49,11 +49,8 @@ extension PathSearch {
             }
             guard try admit(k, frames, depth) else { return false }
             let issuer = UnsafePointer(frames + depth)
-            let e = issuer.pointee.certificate.extensions
             try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
-                          constraints: e.hasNameConstraints
-                              ? NameConstraintSet(permitted: e.permittedSubtrees,
-                                                  excluded: e.excludedSubtrees) : nil)
+                          constraints: nameConstraints(of: issuer))
             try prepare(frames + depth)
             return true
         } catch let error {
@@ -61,6 +58,15 @@ extension PathSearch {
             try record(error, blaming: blame(error, child: child, candidate: Int32(k)))
             return false
         }
+    }
+
+    /// The name constraints a certificate on the path imposes, read through the pointer (a
+    /// copy of its extensions would sit in the caller's frame during the whole link check).
+    @inline(never)
+    func nameConstraints(of c: UnsafePointer<Frame>) -> NameConstraintSet? {
+        guard c.pointee.certificate.extensions.hasNameConstraints else { return nil }
+        return NameConstraintSet(permitted: c.pointee.certificate.extensions.permittedSubtrees,
+                                 excluded: c.pointee.certificate.extensions.excludedSubtrees)
     }
 
     /// Reads certificate k into frame `depth` and checks what it must be as an issuer.

@@ -188,6 +188,8 @@ struct TrustStoreReference {
         return pointer.pointee.functions.anchorSubjectMatches(raw, i, iotcert_buffer(name), d)
     }
 
+    /// Inlined into the caller, so that the anchor is written straight into its frame.
+    @inline(__always)
     func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
         var out: TrustAnchor? = nil
         let status = withUnsafeMutablePointer(to: &out) {
@@ -236,7 +238,12 @@ private func certificateStoreAnchorMatches(_ store: UnsafeRawPointer, _ i: Int,
 private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int,
                                     _ out: UnsafeMutableRawPointer) -> Int32 {
     do {
-        let c = try Certificate(der: certificateLists(store).anchors[i])
+        // Read in place into one local: Certificate(der:) would assemble a second copy.
+        let der = certificateLists(store).anchors[i]
+        var c = Certificate(placeholderFor: der)
+        try withUnsafeMutablePointer(to: &c) { (p) throws(IoTCertError) in
+            try Certificate.read(der, into: p)
+        }
         try checkAnchorCertificate(c)
         out.assumingMemoryBound(to: TrustAnchor?.self).pointee = TrustAnchor(certificate: c)
         return 0

@@ -221,6 +221,23 @@ expect_not_received() {
     fi
 }
 
+# log_mark: the broker log's length now, for expect_broker_log.
+log_mark() { wc -l <"$out/mosquitto.log"; }
+
+# expect_broker_log MARK PATTERN WHAT: mosquitto logged a line matching PATTERN (grep -E)
+# after MARK (waits at most 5 s: the broker writes its log as it goes).
+expect_broker_log() {
+    for _ in $(seq 100); do
+        if tail -n +"$(($1 + 1))" "$out/mosquitto.log" | grep -Eq "$2"; then
+            echo "    mosquitto: $(tail -n +"$(($1 + 1))" "$out/mosquitto.log" | grep -Em1 "$2")"
+            outcome ok
+            return
+        fi
+        sleep 0.05
+    done
+    outcome fail "mosquitto did not log /$2/: $3"
+}
+
 finish() {
     echo
     echo "$(basename "$0"): $passes expectation(s) met, $failures failed"

@@ -6,6 +6,7 @@
 #   1. first boot: the owner's signed bundle is installed through the power-safe store; the
 #      device connects, presents the chain its bundle carries, publishes with QoS 1, and
 #      mosquitto_sub receives the message. Mbed TLS: 0 certificate signature checks.
+#      Reconnecting in the same boot, iotcert finds the broker's signatures in its memo.
 #   2. the emulated Cortex-M4 does the same, when MQTT_FIRMWARE_RUN names a command (the
 #      firmware's make target); it gets MQTT_BROKER_PORT, MQTT_PKI, MQTT_BUNDLE,
 #      MQTT_TIME and MQTT_MESSAGE in its environment and must publish MQTT_MESSAGE.
@@ -38,6 +39,11 @@ run_device 0 "installs its bundle, connects, publishes" \
     "${device_args[@]}" --update "$pki/device-1-seq1.iotb" --port "$port" --time "$t2026" \
     --message "sensor-1 first report"
 expect_received "sensor-1 first report"
+run_device 0 "reports twice in one boot: the second handshake finds both signatures in the memo" \
+    "report 2 of 2" "0 signature\(s\) checked, 2 memo hit\(s\)" \
+    "port: 0 ECDSA verification\(s\)" -- \
+    "${device_args[@]}" --port "$port" --time "$t2026" --reports 2 --message "sensor-1 again"
+expect_received "sensor-1 again"
 
 echo
 echo "==== 2. the emulated Cortex-M4 device"

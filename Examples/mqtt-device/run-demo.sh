@@ -14,6 +14,7 @@
 #   4. a peer that accepts TCP and never speaks: the handshake times out.
 #   5. a TLS peer that answers CONNECT with a malformed MQTT frame: MQTT_ERR_MALFORMED.
 #   6. a TLS peer that answers nothing after the handshake: MQTT_ERR_TIMEOUT.
+#   7. the most certificates a broker may send (IOTCERT_MBEDTLS_CHAIN_MAX, 16), and one more.
 # Exits non-zero if any expectation fails.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -77,10 +78,12 @@ run_device 3 "the handshake times out (1.5 s), Mbed TLS's read timeout" \
     "handshake failed: -0x6800" -- \
     "${device_args[@]}" --port "$silent" --time "$t2026"
 
-# fake_broker PORT HEX: a TLS peer with the real broker's certificate that answers the
-# device's CONNECT with the bytes HEX, then says nothing more.
+# fake_broker PORT HEX [CHAIN]: a TLS peer with the real broker's key and certificate
+# (sending CHAIN, default broker-1-chain.pem) that answers the device's CONNECT with the
+# bytes HEX, then says nothing more.
 fake_broker() {
-    python3 "$here/fake-peer.py" "$1" reply "$pki/broker-1-chain.pem" "$pki/broker-1.key" "$2" \
+    python3 "$here/fake-peer.py" "$1" reply "${3:-$pki/broker-1-chain.pem}" \
+        "$pki/broker-1.key" "$2" \
         >"$out/fake-$1.log" 2>&1 &
     pids+=($!)
     wait_line "$out/fake-$1.log" listening
@@ -102,5 +105,22 @@ fake_broker "$fake" ''
 run_device 4 "the device gives up waiting for CONNACK (1.5 s)" \
     "mqtt: FAILED, status 3: timed out" -- \
     "${device_args[@]}" --port "$fake" --time "$t2026"
+
+echo
+echo "==== 7. how many certificates a broker may send: 16 are passed on, 17 are refused"
+for n in 16 17; do
+    { cat "$pki/broker-1.pem"; for _ in $(seq $((n - 1))); do cat "$pki/servers-1.pem"; done; } \
+        >"$out/chain-$n.pem"
+    fake=$(free_port)
+    fake_broker "$fake" 2002000040020001 "$out/chain-$n.pem" # CONNACK, PUBACK
+    if [ "$n" = 16 ]; then
+        run_device 0 "16 certificates (the leaf and 15 copies of its CA)" \
+            "$n certificate\(s\) sent" "iotcert: ACCEPTED" "acknowledged" -- \
+            "${device_args[@]}" --port "$fake" --time "$t2026"
+    else
+        run_device 1 "17 certificates" "status 3: [^(]*$" "handshake stopped by iotcert" -- \
+            "${device_args[@]}" --port "$fake" --time "$t2026"
+    fi
+done
 
 finish

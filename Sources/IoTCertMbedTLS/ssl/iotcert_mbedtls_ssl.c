@@ -150,6 +150,9 @@ int iotcert_mbedtls_handshake(mbedtls_ssl_context *ssl, iotcert_mbedtls_check *c
     if (ssl == NULL || check == NULL || ssl->conf == NULL) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
     }
+    if (check->status != IOTCERT_MBEDTLS_NOT_CHECKED && check->status != IOTCERT_OK) {
+        return IOTCERT_MBEDTLS_ERR_REFUSED; /* a refused handshake stays refused */
+    }
     const int peer_certificate = ssl->conf->endpoint == MBEDTLS_SSL_IS_CLIENT
                                      ? MBEDTLS_SSL_SERVER_CERTIFICATE
                                      : MBEDTLS_SSL_CLIENT_CERTIFICATE;

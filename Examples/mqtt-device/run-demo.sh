@@ -6,7 +6,8 @@
 #   1. first boot: the owner's signed bundle is installed through the power-safe store; the
 #      device connects, presents the chain its bundle carries, publishes with QoS 1, and
 #      mosquitto_sub receives the message. Mbed TLS: 0 certificate signature checks.
-#      Reconnecting in the same boot, iotcert finds the broker's signatures in its memo.
+#      Reconnecting in the same boot, iotcert finds the broker's signatures in its memo;
+#      before the clock is set, the bundle's build time stands in for the time.
 #   2. the emulated Cortex-M4 does the same, when MQTT_FIRMWARE_RUN names a command (the
 #      firmware's make target); it gets MQTT_BROKER_PORT, MQTT_PKI, MQTT_BUNDLE,
 #      MQTT_TIME and MQTT_MESSAGE in its environment and must publish MQTT_MESSAGE.
@@ -45,6 +46,10 @@ run_device 0 "reports twice in one boot: the second handshake finds both signatu
     "port: 0 ECDSA verification\(s\)" -- \
     "${device_args[@]}" --port "$port" --time "$t2026" --reports 2 --message "sensor-1 again"
 expect_received "sensor-1 again"
+run_device 0 "before its clock is set (--time-unknown): the bundle's build time is the floor" \
+    "iotcert: ACCEPTED" "acknowledged" -- \
+    "${device_args[@]}" --port "$port" --time-unknown --message "sensor-1 without a clock"
+expect_received "sensor-1 without a clock"
 
 echo
 echo "==== 2. the emulated Cortex-M4 device"

@@ -29,12 +29,17 @@
 #include "iotcert_mbedtls.h"
 #include "mbedtls_count.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/ecp.h"
@@ -266,16 +271,50 @@ static void print_counts(void)
     printf("port: %" PRIu32 " ECDSA verification(s) made for iotcert\n", port.ecdsa_verifies);
 }
 
-/* The transport: a TCP connection with bounded waits. Returns 0 or an Mbed TLS error. */
+/*
+ * The transport: a TCP connection with bounded waits. The connect itself waits at most the
+ * timeout (a blocking connect to a broker whose SYNs go unanswered would take minutes),
+ * then sends wait at most as long (reads are bounded by Mbed TLS's read timeout).
+ * Returns 0, 1 when the connect timed out, or an Mbed TLS error.
+ */
 static int dial(mbedtls_net_context *net, const settings *s)
 {
-    int ret = mbedtls_net_connect(net, s->address, s->port, MBEDTLS_NET_PROTO_TCP);
-    if (ret == 0) {
-        struct timeval tv = { .tv_sec = s->timeout_ms / 1000,
-                              .tv_usec = (s->timeout_ms % 1000) * 1000 };
-        setsockopt(net->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV }, *a = NULL;
+    if (getaddrinfo(s->address, s->port, &hints, &a) != 0 || a == NULL) {
+        return MBEDTLS_ERR_NET_UNKNOWN_HOST;
     }
-    return ret;
+    int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    int ret = fd < 0 ? MBEDTLS_ERR_NET_SOCKET_FAILED : 0;
+    if (ret == 0) {
+        int flags = fcntl(fd, F_GETFL);
+        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+        if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            struct pollfd p = { .fd = fd, .events = POLLOUT };
+            int error = 0;
+            socklen_t len = sizeof error;
+            if (errno != EINPROGRESS) {
+                ret = MBEDTLS_ERR_NET_CONNECT_FAILED;
+            } else if (poll(&p, 1, (int)s->timeout_ms) != 1) {
+                ret = 1;
+            } else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0 || error != 0) {
+                ret = MBEDTLS_ERR_NET_CONNECT_FAILED;
+            }
+        }
+        fcntl(fd, F_SETFL, flags);
+    }
+    freeaddrinfo(a);
+    if (ret != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return ret;
+    }
+    net->fd = fd;
+    struct timeval tv = { .tv_sec = s->timeout_ms / 1000,
+                          .tv_usec = (s->timeout_ms % 1000) * 1000 };
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    return 0;
 }
 
 static int report(const settings *s, const iotcert_trust *trust, mbedtls_pk_context *key,
@@ -289,6 +328,11 @@ static int report(const settings *s, const iotcert_trust *trust, mbedtls_pk_cont
     mbedtls_net_context net;
     mbedtls_net_init(&net);
     int ret = dial(&net, s);
+    if (ret == 1) {
+        printf("connect: no connection to the broker: timed out after %" PRIu32 " ms\n",
+               s->timeout_ms);
+        return 5;
+    }
     if (ret != 0) {
         print_mbedtls_error("connect: no connection to the broker", ret);
         return 5;

@@ -11,7 +11,8 @@
 #   2. the emulated Cortex-M4 does the same, when MQTT_FIRMWARE_RUN names a command (the
 #      firmware's make target); it gets MQTT_BROKER_PORT, MQTT_PKI, MQTT_BUNDLE,
 #      MQTT_TIME and MQTT_MESSAGE in its environment and must publish MQTT_MESSAGE.
-#   3. the broker is down (nothing listens): no connection, at once.
+#   3. the broker is down (nothing listens): no connection, at once; or its host drops
+#      the device's SYNs: the connect gives up after the timeout.
 #   4. a peer that accepts TCP and never speaks: the handshake times out.
 #   5. a TLS peer that answers CONNECT with a malformed MQTT frame: MQTT_ERR_MALFORMED.
 #   6. a TLS peer that answers nothing after the handshake: MQTT_ERR_TIMEOUT.
@@ -72,6 +73,14 @@ echo "==== 3. the broker is down"
 down=$(free_port)
 run_device 5 "nothing listens on $down" "connect: no connection" -- \
     "${device_args[@]}" --port "$down" --time "$t2026"
+
+full=$(free_port)
+python3 "$here/fake-peer.py" "$full" full >"$out/full.log" 2>&1 &
+pids+=($!)
+wait_line "$out/full.log" listening
+run_device 5 "a broker whose SYNs go unanswered: the connect gives up (1.5 s)" \
+    "connect: no connection to the broker: timed out after 1500 ms" -- \
+    "${device_args[@]}" --port "$full" --time "$t2026"
 
 echo
 echo "==== 4. a peer that accepts the connection and never answers"

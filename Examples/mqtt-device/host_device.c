@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -477,6 +478,8 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
+    /* A peer that hangs up while we write is an error code (EPIPE), not a signal. */
+    signal(SIGPIPE, SIG_IGN);
     static iotcert_store store;
     static iotcert_trust trust;
     int updated = 1;

@@ -34,7 +34,10 @@
  * there after the Certificate message. No session resumption: a handshake that ends
  * without a certificate having been checked is refused (IOTCERT_MBEDTLS_ERR_REFUSED,
  * check->status IOTCERT_MBEDTLS_NOT_CHECKED). No allocation here; iotcert's workspace is
- * the caller's.
+ * the caller's. Mbed TLS still parses the peer's certificates (it needs the leaf's key): a
+ * certificate its parser refuses (an unknown critical extension, say) ends the handshake
+ * with Mbed TLS's error before iotcert sees the chain, check->status still
+ * IOTCERT_MBEDTLS_NOT_CHECKED.
  *
  * USE (a device)
  *

@@ -11,6 +11,7 @@
 #   4. a client under an unrelated root: refused (128)
 #   5. no client certificate at all: refused
 #   6. sensor-1 after its certificate expired: refused (129)
+# and attach_test.c: both ends in one process, the alert the peer receives, NULL arguments.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -82,5 +83,13 @@ client 1 "a client without a certificate" "REFUSED client: it sent no certificat
 server_time=$(unix 2041-06-01)
 client 1 "sensor-1 in 2041, its certificate expired in 2040" "REFUSED client, status 129:" -- \
     -cert "$pki/device-1.pem" -key "$pki/device-1.key"
+
+echo
+echo "-- the attachment on its own: client and server in one process (attach_test)"
+if "$bin/attach_test" "$pki" | sed 's/^/    /'; then
+    outcome ok
+else
+    outcome fail "attach_test failed"
+fi
 
 finish

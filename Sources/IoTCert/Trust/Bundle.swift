@@ -259,9 +259,7 @@ private func bundleAnchorMatches(_ store: UnsafeRawPointer, _ i: Int, _ name: io
                                                                  count: subjectDigestLength))
 }
 
-private func bundleAnchor(_ store: UnsafeRawPointer, _ i: Int,
-                          _ out: UnsafeMutableRawPointer) -> Int32 {
-    guard let b = bundleIn(store) else { return IoTCertError.invalidArgument.rawValue }
-    out.assumingMemoryBound(to: TrustAnchor?.self).pointee = b.anchor(i)
-    return 0
+private func bundleAnchor(_ store: UnsafeRawPointer, _ i: Int, _ out: UnsafeMutableRawPointer) {
+    guard let b = bundleIn(store) else { return }  // the outcome says invalidArgument
+    out.assumingMemoryBound(to: AnchorOutcome.self).pointee.anchor = b.anchor(i)
 }

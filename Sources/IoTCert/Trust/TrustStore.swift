@@ -79,10 +79,17 @@ struct TrustSourceFunctions {
     /// digest of `name`, for anchors kept by digest.
     let anchorSubjectMatches: @convention(c) (UnsafeRawPointer, Int, iotcert_buffer,
                                               UnsafeRawPointer) -> Bool
-    /// Writes anchor i into `out` (a TrustAnchor?, left nil on failure); 0 or an error code.
-    let anchor: @convention(c) (UnsafeRawPointer, Int, UnsafeMutableRawPointer) -> Int32
+    /// Writes anchor i, or the reason it cannot be one, into `out` (an AnchorOutcome).
+    let anchor: @convention(c) (UnsafeRawPointer, Int, UnsafeMutableRawPointer) -> Void
     /// Whether (issuer key id, serial) is revoked; nil when the store has no revocations.
     let revoked: (@convention(c) (UnsafeRawPointer, iotcert_buffer, iotcert_buffer) -> Bool)?
+}
+
+/// What a source's `anchor` function writes: the anchor, or why there is none (the enum
+/// itself, so no code has to map a number back to a case).
+struct AnchorOutcome {
+    var anchor: TrustAnchor?
+    var error: IoTCertError
 }
 
 extension iotcert_buffer {
@@ -191,13 +198,11 @@ struct TrustStoreReference {
     /// Inlined into the caller, so that the anchor is written straight into its frame.
     @inline(__always)
     func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
-        var out: TrustAnchor? = nil
-        let status = withUnsafeMutablePointer(to: &out) {
+        var out = AnchorOutcome(anchor: nil, error: .invalidArgument)
+        withUnsafeMutablePointer(to: &out) {
             pointer.pointee.functions.anchor(raw, i, UnsafeMutableRawPointer($0))
         }
-        guard let anchor = out else {
-            throw IoTCertError(rawValue: status) ?? .invalidArgument
-        }
+        guard let anchor = out.anchor else { throw out.error }
         return anchor
     }
 
@@ -236,7 +241,8 @@ private func certificateStoreAnchorMatches(_ store: UnsafeRawPointer, _ i: Int,
 }
 
 private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int,
-                                    _ out: UnsafeMutableRawPointer) -> Int32 {
+                                    _ out: UnsafeMutableRawPointer) {
+    let outcome = out.assumingMemoryBound(to: AnchorOutcome.self)
     do {
         // Read in place into one local: Certificate(der:) would assemble a second copy.
         let der = certificateLists(store).anchors[i]
@@ -245,10 +251,9 @@ private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int,
             try Certificate.read(der, into: p)
         }
         try checkAnchorCertificate(c)
-        out.assumingMemoryBound(to: TrustAnchor?.self).pointee = TrustAnchor(certificate: c)
-        return 0
+        outcome.pointee.anchor = TrustAnchor(certificate: c)
     } catch {
-        return error.rawValue
+        outcome.pointee.error = error
     }
 }
 

@@ -224,9 +224,15 @@ private func clear(_ result: UnsafeMutablePointer<iotcert_result>) {
 }
 
 private func copy(_ r: VerifyResult, into c: UnsafeMutablePointer<iotcert_result>) {
-    withUnsafeMutablePointer(to: &c.pointee.path) {
-        $0.withMemoryRebound(to: UInt16.self, capacity: Int(Limits.depthCeiling)) { path in
-            for i in 0..<Int(r.pathLength) { path[i] = r.path[i] }
+    // Both are 16 UInt16s, unused entries zero: one block copy (element by element, each
+    // read of PathIndices would copy the whole tuple).
+    precondition(MemoryLayout<PathIndices>.size == MemoryLayout.size(ofValue: c.pointee.path),
+                 "iotcert_result.path and PathIndices differ")
+    var path = r.path
+    withUnsafeMutablePointer(to: &c.pointee.path) { out in
+        withUnsafePointer(to: &path) {
+            UnsafeMutableRawPointer(out).copyMemory(from: $0,
+                                                    byteCount: MemoryLayout<PathIndices>.size)
         }
     }
     c.pointee.path_len = UInt32(r.pathLength)

@@ -93,10 +93,16 @@ public struct SignatureMemo {
     /// The memo key of `child` signed by `key`.
     static func key(child: Certificate, issuer key: PublicKey,
                     into out: UnsafeMutableRawBufferPointer) throws(IoTCertError) {
+        try SignatureMemo.key(signed: child.der, issuer: key, into: out)
+    }
+
+    /// The key of the certificate whose whole DER is `der`, signed by `key`.
+    static func key(signed der: UnsafeRawBufferPointer, issuer key: PublicKey,
+                    into out: UnsafeMutableRawBufferPointer) throws(IoTCertError) {
         var prefix = key.algorithm.rawValue
         try withUnsafeBytes(of: &prefix) { (p) throws(IoTCertError) in
             var chunks = (
-                chunk(p), chunk(key.key), chunk(key.exponent), chunk(child.der))
+                chunk(p), chunk(key.key), chunk(key.exponent), chunk(der))
             let status = withUnsafeMutablePointer(to: &chunks) {
                 $0.withMemoryRebound(to: iotcert_port_chunk.self, capacity: 4) {
                     iotcert_port_hash(IOTCERT_HASH_SHA256, $0, 4,

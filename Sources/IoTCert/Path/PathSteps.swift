@@ -110,9 +110,12 @@ extension PathSearch {
         throws(IoTCertError)
     {
         let child = UnsafePointer(frames + (depth - 1))
-        try checkSignature(of: child.pointee.certificate, by: issuerKey)
+        let certificate = (UnsafeRawPointer(child)
+            + MemoryLayout<Frame>.offset(of: \Frame.certificate)!)
+            .assumingMemoryBound(to: Certificate.self)
+        try checkSignature(of: certificate, by: issuerKey)
         if let constraints { try applyNameConstraints(constraints, frames, depth) }
-        try checkRevocation(of: child.pointee.certificate, by: issuerKey)
+        try checkRevocation(of: certificate, by: issuerKey)
     }
 
     /// The algorithm policy, and the bundle's list of allowed key algorithms.
@@ -130,13 +133,18 @@ extension PathSearch {
 
     /// Spends one unit of the signature budget, then verifies, unless the memo already
     /// holds this (issuer key, certificate) pair. Weak algorithms are refused either way.
-    mutating func checkSignature(of child: Certificate, by key: PublicKey) throws(IoTCertError) {
-        guard !child.signatureAlgorithm.isWeak else { throw .certWeakSignatureAlgorithm }
+    /// The certificate comes by pointer: a value would be a copy in the caller's frame.
+    mutating func checkSignature(of child: UnsafePointer<Certificate>, by key: PublicKey)
+        throws(IoTCertError)
+    {
+        guard !child.pointee.signatureAlgorithm.isWeak else {
+            throw .certWeakSignatureAlgorithm
+        }
         guard let memo = options.memo else { return try verifySignature(of: child, by: key) }
         var memoKey = DigestBuffer()
         try withUnsafeMutableBytes(of: &memoKey) { (buffer) throws(IoTCertError) in
             let k = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<32])
-            try SignatureMemo.key(child: child, issuer: key, into: k)
+            try SignatureMemo.key(signed: child.pointee.der, issuer: key, into: k)
             if memo.contains(UnsafeRawBufferPointer(k)) {
                 // Saturates: only stepsMax (32 bits) bounds the hits, not signaturesMax.
                 if memoHits < UInt16.max { memoHits += 1 }
@@ -147,15 +155,15 @@ extension PathSearch {
         }
     }
 
-    private mutating func verifySignature(of child: Certificate, by key: PublicKey)
-        throws(IoTCertError)
+    private mutating func verifySignature(of child: UnsafePointer<Certificate>,
+                                          by key: PublicKey) throws(IoTCertError)
     {
         guard signaturesUsed < options.limits.signaturesMax else {
             throw .pathSignatureBudgetExhausted
         }
         signaturesUsed += 1
-        try Crypto.verify(child.tbs, signature: child.signature,
-                          algorithm: child.signatureAlgorithm, key: key)
+        try Crypto.verify(child.pointee.tbs, signature: child.pointee.signature,
+                          algorithm: child.pointee.signatureAlgorithm, key: key)
     }
 
     /// Constraints of a new issuer over every certificate below it; self-issued
@@ -178,14 +186,17 @@ extension PathSearch {
         }
     }
 
-    func checkRevocation(of child: Certificate, by key: PublicKey) throws(IoTCertError) {
+    func checkRevocation(of child: UnsafePointer<Certificate>, by key: PublicKey)
+        throws(IoTCertError)
+    {
         guard store.hasRevocations else { return }
         var id = DigestBuffer()
         let revoked = try withUnsafeMutableBytes(of: &id) {
             (buffer) throws(IoTCertError) -> Bool in
             let out = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<revocationIssuerIDLength])
             try Crypto.keyID(key, into: out)
-            return store.isRevoked(issuerKeyID: UnsafeRawBufferPointer(out), serial: child.serial)
+            return store.isRevoked(issuerKeyID: UnsafeRawBufferPointer(out),
+                                   serial: child.pointee.serial)
         }
         if revoked { throw .pathRevoked }
     }

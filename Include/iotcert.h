@@ -381,7 +381,7 @@ int iotcert_bundle_device_certificate(const iotcert_trust *trust, size_t index,
 /*
  * Sets `options` to the defaults: struct_size, time unknown is NOT set (time = 0), purpose
  * server authentication, no peer name, and the default limits: depth_max 8,
- * presented_max 16, candidates_max 16, signatures_max 100, name_comparisons_max 50,000,
+ * presented_max 64, candidates_max 16, signatures_max 100, name_comparisons_max 50,000,
  * steps_max 20,000; no memo. NULL is ignored.
  */
 void iotcert_options_init(iotcert_options *options);

@@ -139,6 +139,7 @@ public struct Certificate {
     }
 
     /// Self-issued: subject and issuer are the same name (RFC 5280 6.1: such certificates
-    /// do not count toward path length, and name constraints skip them unless final).
-    public var isSelfIssued: Bool { issuer.bytesEqual(subject) }
+    /// do not count toward path length, and name constraints skip them unless final). Names
+    /// compare as chaining compares them (`namesMatch`).
+    public var isSelfIssued: Bool { namesMatch(issuer, subject) }
 }

@@ -58,9 +58,10 @@ func mailboxesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) ->
 /// CABF BR 7.1.4.3 (and 7.1.2.7.2 for subscriber certificates): a TLS server certificate's
 /// commonName, when present, is a copy of one of its subjectAltName entries: a dNSName
 /// character for character (a copy, so case too, as webpki holds), an iPAddress in its
-/// canonical text. An issuance rule, checked by the strict profile only. A certificate that names one
-/// identity in its subject and another in its subjectAltName was misissued, and any client
-/// that still reads the commonName would see a different identity than we check.
+/// canonical text. A certificate that names one identity in its subject and another in its
+/// subjectAltName was misissued, and a client that still reads the commonName would see a
+/// different identity than we check; but the identity checked is the subjectAltName's, so
+/// this is an issuance rule, checked by the strict profile only.
 ///
 /// Enforced where that danger exists: for a commonName that a legacy client could take for a
 /// host name or an address (see `couldBeHostIdentifier`). A label such as "Acme MQTT broker"

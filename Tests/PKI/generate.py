@@ -1973,6 +1973,11 @@ def profile_issuer_rules(pool: Pool, book: Book, b: Base) -> None:
          "The intermediate's nameConstraints (permitted example.com) is not critical (RFC "
          "5280 4.2.1.10)."),
     ]
+    ski_loud = sc_entity("Profile CA with a critical subjectKeyIdentifier")
+    cases.append(("prof-int-ski-critical", pool.ca("prof-int-ski-critical", ski_loud, root,
+                  exts=[ext_basic_constraints(True), ext_key_usage(*CA_KU),
+                        critical(ext_ski(ski_loud.key)), ext_aki(root.key)]),
+                  "The intermediate's subjectKeyIdentifier is critical (RFC 5280 4.2.1.2)."))
     for name, ca, what in cases:
         leaf = leaf_under(pool, f"{name}-leaf", who(ca))
         profile_pair(book, name, what, [b.root_a], [leaf, ca], b.root_a,
@@ -2092,6 +2097,11 @@ def profile_validation_rules(pool: Pool, book: Book, b: Base) -> None:
          critical(ext_crl_distribution_points("http://crl.example.com/a.crl")),
          "The leaf's crlDistributionPoints is critical: revocation comes from the bundle, "
          "so the extension is not processed and refused (RFC 5280 4.2)."),
+        ("prof-leaf-aia-critical",
+         critical(ext_authority_info_access("http://ocsp.example.com",
+                                            "http://ca.example.com/int.der")),
+         "The leaf's authorityInfoAccess is critical: nothing is fetched, so it is not "
+         "processed and refused (RFC 5280 4.2, 4.2.2.1)."),
         ("prof-leaf-ian-critical",
          Ext("2.5.29.18", True, der_seq(tlv(0x82, b"ca.example.com"))),
          "The leaf's issuerAltName is critical: no check uses it, so it is refused (RFC 5280 "

@@ -52,6 +52,9 @@ public struct Extensions {
     /// authorityKeyIdentifier present, and whether it names the issuer by name and serial.
     public var hasAuthorityKeyIdentifier = false
     public var authorityKeyIDHasIssuerAndSerial = false
+    /// subjectKeyIdentifier or authorityKeyIdentifier marked critical, which RFC 5280
+    /// 4.2.1.1-2 forbids the CA (an issuance rule: both are processed either way).
+    public var keyIdentifierCritical = false
     /// Extension values recognised but not enforced, kept for tools (views into the DER);
     /// each makes the certificate refused when critical.
     public var certificatePolicies: UnsafeRawBufferPointer = .empty
@@ -169,12 +172,12 @@ extension Extensions {
             try decodeNameConstraints(inner)
             nameConstraintsCritical = critical
         case .subjectKeyIdentifier:
-            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.1.2
             guard inner.tag == .octetString else { throw .derUnexpectedTag }
             subjectKeyID = inner.content
+            if critical { keyIdentifierCritical = true }  // MUST be non-critical, 4.2.1.2
         case .authorityKeyIdentifier:
-            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.1.1
             try decodeAuthorityKeyIdentifier(inner)
+            if critical { keyIdentifierCritical = true }  // MUST be non-critical, 4.2.1.1
         case .certificatePolicies:
             // Policy processing (RFC 5280 6.1.3 (d)-(f)) is not implemented, so a critical
             // certificatePolicies is refused: 4.2 leaves no choice for an extension the
@@ -190,9 +193,11 @@ extension Extensions {
             crlDistributionPoints = inner.content
             if critical { hasUnhandledCriticalExtension = true }
         case .authorityInfoAccess:
-            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.2.1
+            // MUST be non-critical (4.2.2.1); critical, it is also one nobody processes here
+            // (no fetching of issuers or OCSP), so it is refused either way.
             try requireNonEmptySequence(inner)
             authorityInfoAccess = inner.content
+            if critical { hasUnhandledCriticalExtension = true }
         case .policyConstraints, .policyMappings:
             guard inner.tag == .sequence else { throw .derUnexpectedTag }
             try markPolicyControl(critical)

@@ -38,11 +38,13 @@ enum ProfileRole: UInt8 {
 /// that is not self-issued names its issuer's key (authorityKeyIdentifier with
 /// keyIdentifier, 4.2.1.1); a certificate on the path has a positive serial (4.1.2.2);
 /// keyCertSign only with cA (4.2.1.3); pathLenConstraint only with cA and keyCertSign
-/// (4.2.1.9); nameConstraints only critical (4.2.1.10); ECDSA signature algorithm
-/// parameters absent (RFC 5758 3.2).
+/// (4.2.1.9); nameConstraints only critical (4.2.1.10); key identifiers not critical
+/// (4.2.1.1-2); ECDSA signature algorithm parameters absent (RFC 5758 3.2).
 func checkProfile(_ c: Certificate, role: ProfileRole, strict: Bool) throws(IoTCertError) {
     guard strict else { return }
     let e = c.extensions
+    // 4.2.1.1, 4.2.1.2: key identifiers MUST be non-critical.
+    guard !e.keyIdentifierCritical else { throw .pathCertificateProfile }
     if e.isCA {
         guard e.basicConstraintsCritical, e.subjectKeyID.count > 0 else {
             throw .pathCertificateProfile

@@ -121,7 +121,7 @@ public struct Bundle {
     func anchorSubjectMatches(_ i: Int, name: UnsafeRawBufferPointer,
                               digest: UnsafeRawBufferPointer) -> Bool {
         let a = anchor(i)
-        if a.subject.count > 0 { return a.subject.bytesEqual(name) }
+        if a.subject.count > 0 { return namesMatch(a.subject, name) }
         return a.subjectDigest.bytesEqual(digest)
     }
 }

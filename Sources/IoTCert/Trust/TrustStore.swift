@@ -141,18 +141,18 @@ public struct TrustStore {
         switch source {
         case .certificates(let anchors, _):
             guard let subject = try? locateSubject(anchors[i]) else { return false }
-            return subject.bytesEqual(name)
+            return namesMatch(subject, name)
         case .bundle(let b):
             return b.anchorSubjectMatches(i, name: name, digest: digest)
         }
     }
 
-    /// Anchor i, decoded.
-    public func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
+    /// Anchor i, decoded; `strict` applies the strict profile to an anchor certificate.
+    public func anchor(_ i: Int, strict: Bool = false) throws(IoTCertError) -> TrustAnchor {
         switch source {
         case .certificates(let anchors, _):
             let c = try Certificate(der: anchors[i])
-            try checkAnchorCertificate(c)
+            try checkAnchorCertificate(c, strict: strict)
             return TrustAnchor(certificate: c)
         case .bundle(let b):
             return b.anchor(i)

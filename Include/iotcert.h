@@ -22,6 +22,13 @@
  * (ECDSA P-256/P-384 with SHA-256/384/512, RSA PKCS#1 v1.5 2048..4096 bits; SHA-1 and MD5
  * refused); revoked serials from the trust store; and the limits below.
  *
+ * Two profiles (docs/validation-rules.md is the table): by default, the rules above, which
+ * protect the device; a chain that only breaks a rule binding the issuing CA (a missing key
+ * identifier, a non-critical basicConstraints, serial 0, a commonName not copied into the
+ * subjectAltName...) is accepted, as Chromium, Go, Mbed TLS and OpenSSL accept it. With
+ * IOTCERT_FLAG_STRICT_PROFILE those issuance rules of RFC 5280 and the CABF BRs apply too.
+ * A self-signed certificate listed as a trust anchor may itself be the leaf.
+ *
  * MEMORY
  *
  * The library never allocates. Certificates are read in place from the caller's buffers;
@@ -39,8 +46,10 @@
  * WHAT IT DOES NOT DO
  *
  *  - Certificate policies: policy processing (RFC 5280 6.1.3 (d)-(f)) is not implemented;
- *    a certificate with a critical policyConstraints, policyMappings or inhibitAnyPolicy
- *    extension is refused instead of being mis-validated.
+ *    a certificate with a critical certificatePolicies, policyConstraints, policyMappings or
+ *    inhibitAnyPolicy extension is refused instead of being mis-validated (as is any other
+ *    critical extension no check processes: crlDistributionPoints, authorityInfoAccess,
+ *    issuerAltName).
  *  - Online revocation (OCSP, CRL fetching): revocation is what the trust store carries.
  *  - Name forms other than DNS, IP, email and directory names under name constraints: a name
  *    of another form under a constraint of that form is refused.
@@ -219,10 +228,10 @@ extern "C" {
 #define IOTCERT_ERR_PATH_NAME_CONSTRAINTS_IN_LEAF 150
 /** The search visited more path nodes than Limits.stepsMax. */
 #define IOTCERT_ERR_PATH_STEP_BUDGET_EXHAUSTED 151
-/** A certificate breaks a rule of RFC 5280's profile that validation relies on: a CA without a
- *  critical basicConstraints or without a subjectKeyIdentifier, a certificate not self-issued
- *  without an authorityKeyIdentifier, keyCertSign or pathLenConstraint without cA, a critical
- *  subjectAltName beside a non-empty subject. */
+/** Strict profile: a certificate breaks an issuance rule of RFC 5280 or the CABF BRs: a CA
+ *  without a critical basicConstraints or a subjectKeyIdentifier, no authorityKeyIdentifier,
+ *  a critical key identifier, keyCertSign or pathLenConstraint without cA, a non-critical
+ *  nameConstraints, a critical subjectAltName beside a subject, ECDSA NULL parameters. */
 #define IOTCERT_ERR_PATH_CERTIFICATE_PROFILE 152
 /** A certificate given as a trust anchor is not a CA certificate (basicConstraints cA=TRUE and,
  *  when keyUsage is present, keyCertSign). */
@@ -417,7 +426,7 @@ int iotcert_bundle_device_certificate(const iotcert_trust *trust, size_t index,
 /*
  * Sets `options` to the defaults: struct_size, time unknown is NOT set (time = 0), purpose
  * server authentication, no peer name, and the default limits: depth_max 8,
- * presented_max 16, candidates_max 16, signatures_max 100, name_comparisons_max 50,000,
+ * presented_max 64, candidates_max 16, signatures_max 100, name_comparisons_max 50,000,
  * steps_max 20,000; no memo. NULL is ignored.
  */
 void iotcert_options_init(iotcert_options *options);

@@ -24,12 +24,18 @@ typedef struct iotcert_buffer {
 
 /* Kinds of expected peer name (iotcert_options.peer_kind). */
 #define IOTCERT_PEER_NONE 0u
-#define IOTCERT_PEER_DNS 1u   /* ASCII host name, no trailing dot */
+#define IOTCERT_PEER_DNS 1u   /* ASCII host name; one trailing dot is ignored */
 #define IOTCERT_PEER_IP 2u    /* 4 or 16 bytes, network order */
 #define IOTCERT_PEER_EMAIL 3u /* ASCII mailbox */
 
 /* iotcert_options.flags */
 #define IOTCERT_FLAG_TIME_UNKNOWN 0x1u /* ignore `time`: the device has no trusted clock */
+/* The strict profile: RFC 5280's and the CABF BRs' issuance rules on top of the validation
+ * rules (authorityKeyIdentifier, subjectKeyIdentifier, critical basicConstraints and
+ * nameConstraints, positive serials, commonName copied into subjectAltName, ...; the table
+ * is docs/validation-rules.md). Without it (the default profile) a chain that only breaks
+ * an issuance rule is accepted, as Chromium, Go, Mbed TLS and OpenSSL accept it. */
+#define IOTCERT_FLAG_STRICT_PROFILE 0x2u
 
 /* Largest depth_max accepted; the size of iotcert_result.path. */
 #define IOTCERT_DEPTH_CEILING 16

@@ -232,9 +232,7 @@ private struct CRLParts {
             case CRLImport.oidDeltaCRLIndicator:
                 throw fail("delta CRLs are not supported (5.2.4)")
             case CRLImport.oidIssuingDistributionPoint:
-                // A partitioned CRL covers only part of its issuer's certificates; without
-                // distribution-point matching it cannot be applied correctly (5.2.5).
-                throw fail("issuingDistributionPoint is not supported (5.2.5)")
+                try issuingDistributionPoint(inner, fail: fail)
             case CRLImport.oidAuthorityKeyIdentifier, CRLImport.oidIssuerAltName,
                 CRLImport.oidFreshestCRL, CRLImport.oidAuthorityInfoAccess:
                 guard inner.tag == .sequence else { throw fail("malformed CRL extension") }
@@ -243,6 +241,41 @@ private struct CRLParts {
             }
         }
         return hasCRLNumber
+    }
+
+    /// IssuingDistributionPoint ::= SEQUENCE {
+    ///      distributionPoint          [0] DistributionPointName OPTIONAL,
+    ///      onlyContainsUserCerts      [1] BOOLEAN DEFAULT FALSE,
+    ///      onlyContainsCACerts        [2] BOOLEAN DEFAULT FALSE,
+    ///      onlySomeReasons            [3] ReasonFlags OPTIONAL,
+    ///      indirectCRL                [4] BOOLEAN DEFAULT FALSE,
+    ///      onlyContainsAttributeCerts [5] BOOLEAN DEFAULT FALSE }
+    ///
+    /// A CRL with this extension covers part of its issuer's certificates (5.2.5). Its scope
+    /// matters when a CRL is taken as proof that a certificate is *not* revoked (6.3.3
+    /// (b)(2)); the device never does that (its lists only add revocations, and a missing
+    /// list means "no revocation known", not "revoked"). What it lists is still revoked: a
+    /// serial names one certificate of this issuer whatever partition the CRL covers, and
+    /// entries of other issuers (certificateIssuer, indirect CRLs) are refused in `entry`.
+    /// So the entries are applied, except from a CRL of attribute certificates, whose
+    /// serials are not those of public-key certificates.
+    private static func issuingDistributionPoint(_ inner: DERValue,
+                                                 fail: (String) -> CRLError) throws {
+        guard inner.tag == .sequence else { throw fail("malformed issuingDistributionPoint") }
+        var r = try inner.children()
+        _ = try r.readIfPresent(.context(0, constructed: true))
+        for number: UInt32 in 1...5 {
+            guard let field = try r.readIfPresent(.context(number)) else { continue }
+            if number == 3 { continue }  // onlySomeReasons: a BIT STRING of reasons
+            // DEFAULT FALSE is omitted in DER, so a present flag is TRUE (0xFF).
+            guard field.content.count == 1, field.content[0] == 0xFF else {
+                throw fail("issuingDistributionPoint flag not DER TRUE")
+            }
+            if number == 5 {
+                throw fail("CRL of attribute certificates (onlyContainsAttributeCerts)")
+            }
+        }
+        guard r.isAtEnd else { throw fail("malformed issuingDistributionPoint") }
     }
 
     /// Walks Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, refusing duplicates and

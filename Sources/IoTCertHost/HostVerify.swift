@@ -35,6 +35,8 @@ public struct VerifyRequest {
     public var limits = Limits()
     /// Workspace bytes; nil: workspaceBytesNeeded(limits).
     public var workspaceBytes: Int?
+    /// The strict profile (VerifyOptions.strict).
+    public var strict = false
 
     public init(chain: [[UInt8]], time: Int64?) {
         self.chain = chain
@@ -71,6 +73,7 @@ extension OpenedBundle {
         let name = PinnedBytes(request.peer.bytes)
         var options = VerifyOptions(time: request.time, purpose: request.purpose)
         options.limits = request.limits
+        options.strict = request.strict
         options.peerName = request.peer.core(name.buffer)
         let size = max(request.workspaceBytes ?? workspaceBytesNeeded(request.limits), 0)
         let workspace = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1),

@@ -91,6 +91,8 @@ public struct SimulationOptions {
     public var purpose: Purpose = .serverAuth
     public var limits = Limits()
     public var workspaceBytes: Int?
+    /// The strict profile (VerifyOptions.strict).
+    public var strict = false
 
     public init(from: Int64, to: Int64, step: Int64) {
         self.from = from

@@ -57,6 +57,7 @@ struct SimulationRunner {
         guard let chain = server.chain(at: t) else { return (.notDeployed, "") }
         var request = VerifyRequest(chain: chain.ders, time: t)
         request.purpose = options.purpose
+        request.strict = options.strict
         request.peer = server.peer
         request.limits = options.limits
         request.workspaceBytes = options.workspaceBytes

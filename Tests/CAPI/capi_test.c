@@ -258,6 +258,7 @@ typedef struct scenario {
     char limits[256];   /* "field=value,...", or "" */
     uint8_t revocations[2048];
     size_t revocations_len;
+    int strict;         /* the strict profile (IOTCERT_FLAG_STRICT_PROFILE) */
 } scenario;
 
 /* The next `separator`-delimited token of *cursor, or NULL at the end. */
@@ -334,7 +335,7 @@ static int parse_peer(scenario *s, const char *kind, const char *value)
 static int parse_scenario(char *line, scenario *s)
 {
     enum { NAME, EXPECT, TIME, BUILD, PURPOSE, PEER_KIND, PEER, ANCHORS, STORED, PRESENTED,
-           PATH, ANCHOR, FAILING, LIMITS, REVOCATIONS, FIELDS };
+           PATH, ANCHOR, FAILING, LIMITS, REVOCATIONS, PROFILE, FIELDS };
     char *f[FIELDS];
     for (int i = 0; i < FIELDS; i++) {
         if ((f[i] = token(&line, ' ')) == NULL) {
@@ -366,6 +367,10 @@ static int parse_scenario(char *line, scenario *s)
     s->anchor = strcmp(f[ANCHOR], "-") == 0 ? -1 : atoi(f[ANCHOR]);
     s->failing = strcmp(f[FAILING], "-") == 0 ? INT_MIN : atoi(f[FAILING]);
     snprintf(s->limits, sizeof s->limits, "%s", strcmp(f[LIMITS], "-") == 0 ? "" : f[LIMITS]);
+    if (strcmp(f[PROFILE], "strict") != 0 && strcmp(f[PROFILE], "default") != 0) {
+        return 0;
+    }
+    s->strict = strcmp(f[PROFILE], "strict") == 0;
     return strcmp(f[REVOCATIONS], "-") == 0 ||
            parse_hex(f[REVOCATIONS], s->revocations, sizeof s->revocations,
                      &s->revocations_len);
@@ -408,7 +413,8 @@ static int apply_limits(const char *text, iotcert_options *o)
 static void options_for(const scenario *s, iotcert_options *o)
 {
     iotcert_options_init(o);
-    o->flags = s->time_unknown ? IOTCERT_FLAG_TIME_UNKNOWN : 0;
+    o->flags = (s->time_unknown ? IOTCERT_FLAG_TIME_UNKNOWN : 0u) |
+               (s->strict ? IOTCERT_FLAG_STRICT_PROFILE : 0u);
     o->time = s->time;
     o->purpose = s->purpose;
     o->peer_kind = s->peer_kind;
@@ -625,7 +631,7 @@ static void test_options_init(void)
           o.purpose == IOTCERT_PURPOSE_SERVER_AUTH && o.peer_kind == IOTCERT_PEER_NONE &&
           o.peer == NULL && o.peer_len == 0 && o.memo == NULL && o.memo_len == 0,
           "options_init: not the documented defaults");
-    check(o.depth_max == 8 && o.presented_max == 16 && o.candidates_max == 16 &&
+    check(o.depth_max == 8 && o.presented_max == 64 && o.candidates_max == 16 &&
           o.signatures_max == 100 && o.name_comparisons_max == 50000 && o.steps_max == 20000,
           "options_init: limits are not the documented defaults");
 }
@@ -797,7 +803,7 @@ typedef struct argument_case {
 } argument_case;
 
 enum { SAME, PEER_NULL, PEER_EMPTY, PEER_NONE_WITH_NAME, PEER_IP_5, PEER_KIND_4, PURPOSE_3,
-       FLAGS_2, PEER_LEN_MAX, TIME_UNKNOWN_TOO, MEMO_EMPTY, MEMO_LEN_MAX, MEMO_UNFORMATTED };
+       FLAGS_4, PEER_LEN_MAX, TIME_UNKNOWN_TOO, MEMO_EMPTY, MEMO_LEN_MAX, MEMO_UNFORMATTED };
 
 static iotcert_options changed_options(int change)
 {
@@ -812,7 +818,7 @@ static iotcert_options changed_options(int change)
     case PEER_IP_5: o.peer_kind = IOTCERT_PEER_IP; o.peer = name; o.peer_len = 5; break;
     case PEER_KIND_4: o.peer_kind = 4; break;
     case PURPOSE_3: o.purpose = 3; break;
-    case FLAGS_2: o.flags = 2; break;
+    case FLAGS_4: o.flags = 4; break;
     case PEER_LEN_MAX: o.peer_kind = IOTCERT_PEER_DNS; o.peer = name; o.peer_len = SIZE_MAX;
         break;
     case TIME_UNKNOWN_TOO: o.flags = IOTCERT_FLAG_TIME_UNKNOWN; break;
@@ -886,7 +892,7 @@ static void test_verify_arguments(void)
         { "IP peer of 5 bytes", g, 0, { 0 }, PEER_IP_5, bad_peer, -1 },
         { "peer_kind 4", g, 0, { 0 }, PEER_KIND_4, invalid, -1 },
         { "purpose 3", g, 0, { 0 }, PURPOSE_3, invalid, -1 },
-        { "unknown flag", g, 0, { 0 }, FLAGS_2, invalid, -1 },
+        { "unknown flag", g, 0, { 0 }, FLAGS_4, invalid, -1 },
         { "peer kind none ignores the name", g, 0, { 0 }, PEER_NONE_WITH_NAME, IOTCERT_OK, -1 },
         { "time unknown, store built before", g, 0, { 0 }, TIME_UNKNOWN_TOO, IOTCERT_OK, -1 },
         { "memo of length 0", g, 0, { 0 }, MEMO_EMPTY, invalid, -1 },

@@ -14,14 +14,15 @@ intermediate) and a certificate unrelated to it, to pad chains with. Then one li
 scenario, fields separated by single spaces, "-" for none:
 
     verify NAME EXPECT TIME BUILD PURPOSE PEER_KIND PEER ANCHORS STORED PRESENTED
-           PATH ANCHOR FAILING LIMITS REVOCATIONS
+           PATH ANCHOR FAILING LIMITS REVOCATIONS PROFILE
 
 EXPECT is a status code; TIME is Unix seconds or "unknown"; PURPOSE any|server|client;
 PEER_KIND none|dns|ip|email with PEER the name (an IP address in hex, network order);
 ANCHORS, STORED and PRESENTED are comma-separated file names in the scenarios directory;
 PATH the expected result.path (presented i is i, stored j is len(PRESENTED) + j); ANCHOR the
 expected anchor_index; FAILING the expected failing_index ("-": not checked); LIMITS
-comma-separated iotcert_options field=value; REVOCATIONS the revocation list in hex.
+comma-separated iotcert_options field=value; REVOCATIONS the revocation list in hex; PROFILE
+default|strict (strict sets IOTCERT_FLAG_STRICT_PROFILE).
 """
 
 import argparse
@@ -126,7 +127,8 @@ def line(s: dict, codes: dict[str, int]) -> str:
               "unknown" if s["time"] is None else str(s["time"]), str(s["store_build_time"]),
               PURPOSES[s["purpose"]], peer_kind, peer,
               names(s["anchors"]), names(stored), names(presented), path, anchor,
-              "-" if failing is None else str(failing), limits or "-", revocations]
+              "-" if failing is None else str(failing), limits or "-", revocations,
+              s.get("profile") or "default"]
     assert all(f and " " not in f for f in fields), s["name"]
     return " ".join(fields)
 

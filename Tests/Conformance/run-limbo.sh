@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Runs the x509-limbo conformance suite (C2SP/x509-limbo) through the host tool, which uses
-# the very same core as the device, and checks the outcome against
-# Tests/Conformance/limbo-exceptions.json.
+# Runs the x509-limbo conformance suite (C2SP/x509-limbo) and the third-party suite (Go's
+# and Mbed TLS's own verification vectors, same format) through the host tool, which uses
+# the very same core as the device.
 #
-#   Tests/Conformance/run-limbo.sh            (LIMBO_FILE=path overrides the suite file)
+#   Tests/Conformance/run-limbo.sh   (LIMBO_FILE / THIRD_PARTY_FILE override the suite files)
 #
-# The suite runs twice: with limbo's untrusted intermediates presented after the leaf (as a
-# TLS peer sends them; results in build/limbo-results.json) and with them in the trust
-# store's stored certificates (build/limbo-results-stored.json), which lets the
+# Each suite runs twice: with the untrusted intermediates presented after the leaf (as a TLS
+# peer sends them) and with them in the trust store's stored certificates, which lets the
 # denial-of-service cases reach the search budgets instead of stopping at presentedMax.
+# Results go to build/limbo-results*.json and build/third-party-results*.json.
 #
-# Fails on any wrongly accepted case, any wrongly rejected case not listed in the exceptions
-# file, and any exception that no longer applies (stale).
+# limbo runs under the strict profile, checked against Tests/Conformance/limbo-exceptions.json;
+# every case also runs under the default profile, and the cases whose verdict changes must be
+# exactly those of Tests/Conformance/limbo-default-relaxations.json (each with the rule it
+# relaxes). The third-party suite runs under the default profile, checked against
+# Tests/Conformance/third-party-exceptions.json.
+#
+# Fails on any wrongly accepted case, any wrongly rejected case not listed, any unlisted
+# profile difference, and any listed entry that no longer applies (stale).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,11 +25,14 @@ root=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null || (cd "$here/../.."
 cd "$root"
 
 limbo=${LIMBO_FILE:-$root/../shared/conformance/limbo-public.json}
-if [ ! -f "$limbo" ]; then
-    echo "run-limbo: no limbo suite at $limbo (set LIMBO_FILE)" >&2
-    exit 2
-fi
-exceptions=Tests/Conformance/limbo-exceptions.json
+third=${THIRD_PARTY_FILE:-$root/../shared/conformance/third-party-public.json}
+for suite in "$limbo" "$third"; do
+    if [ ! -f "$suite" ]; then
+        echo "run-limbo: no suite at $suite (set LIMBO_FILE / THIRD_PARTY_FILE)" >&2
+        exit 2
+    fi
+done
+conformance=Tests/Conformance
 
 # shellcheck disable=SC2086 # SWIFT_BUILD_FLAGS is a list of flags
 swift build --product iotcert ${SWIFT_BUILD_FLAGS:-} >&2
@@ -32,13 +41,21 @@ mkdir -p build
 
 status=0
 for mode in presented stored; do
-    out=build/limbo-results.json
-    [ "$mode" = stored ] && out=build/limbo-results-stored.json
-    echo "run-limbo: $limbo, intermediates $mode, results in $out"
-    "$tool" limbo "$limbo" --intermediates "$mode" --output "$out" \
-        --exceptions "$exceptions" 2>&1 || status=1
+    suffix=""
+    [ "$mode" = stored ] && suffix="-stored"
+    out=build/limbo-results$suffix.json
+    echo "run-limbo: $limbo, intermediates $mode, strict profile in $out," \
+        "default profile in build/limbo-results-default$suffix.json"
+    "$tool" limbo "$limbo" --intermediates "$mode" --strict --output "$out" \
+        --exceptions "$conformance/limbo-exceptions.json" \
+        --relaxations "$conformance/limbo-default-relaxations.json" \
+        --default-output "build/limbo-results-default$suffix.json" 2>&1 || status=1
+    out=build/third-party-results$suffix.json
+    echo "run-limbo: $third, intermediates $mode, default profile, results in $out"
+    "$tool" limbo "$third" --intermediates "$mode" --output "$out" \
+        --exceptions "$conformance/third-party-exceptions.json" 2>&1 || status=1
 done
 if [ "$status" -ne 0 ]; then
-    echo "run-limbo: FAILED (see WRONGLY/STALE lines above)"
+    echo "run-limbo: FAILED (see WRONGLY/STALE/UNLISTED lines above)"
 fi
 exit "$status"

@@ -394,7 +394,13 @@ extension FuzzHarness {
             fatalError("fuzz invariant: locateSubject fails on a parsed certificate")
         }
         expect(same(subject, c.subject), "locateSubject disagrees with the parser")
-        expect(c.isSelfIssued == c.issuer.bytesEqual(c.subject), "isSelfIssued")
+        // Self-issued is chaining's name match (RFC 5280 7.1): implied by equal encodings,
+        // symmetric, and the same as namesMatch.
+        expect(!c.issuer.bytesEqual(c.subject) || c.isSelfIssued, "isSelfIssued")
+        expect(namesMatch(c.issuer, c.subject) == namesMatch(c.subject, c.issuer),
+               "namesMatch is not symmetric")
+        expect(c.isSelfIssued == namesMatch(c.issuer, c.subject), "isSelfIssued")
+        expect(namesMatch(c.subject, c.subject), "namesMatch is not reflexive")
     }
 
     /// Each subjectAltName entry must match a peer name made of itself.

@@ -42,6 +42,8 @@ final class PathScenarioTests: XCTestCase {
         let expect_path: [String]?
         let expect_anchor: String?
         let expect_failing_index: Int?
+        /// "strict" for the strict profile; absent for the default profile.
+        let profile: String?
     }
 
     struct Table: Decodable {
@@ -93,6 +95,7 @@ final class PathScenarioTests: XCTestCase {
         let revocations = pinned(try revocationList(s.revoked ?? []))
         var options = VerifyOptions(time: s.time, purpose: purpose(s.purpose))
         options.memo = memo
+        options.strict = s.profile == "strict"
         let peerBytes = pinned(peerName(s.peer))
         switch s.peer?.kind {
         case "dns": options.peerName = .dns(peerBytes)

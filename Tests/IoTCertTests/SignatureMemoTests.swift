@@ -46,7 +46,7 @@ final class SignatureMemoTests: XCTestCase {
                 name: s.name, anchors: s.anchors, stored: s.stored, presented: s.presented,
                 time: s.time, store_build_time: s.store_build_time, purpose: "any", peer: nil,
                 limits: nil, revoked: nil, expect: "ok", expect_path: nil, expect_anchor: nil,
-                expect_failing_index: nil)
+                expect_failing_index: nil, profile: s.profile)
             _ = try PathScenarioTests.run(relaxed, memo: m)
             let again = try PathScenarioTests.run(s, memo: m)
             XCTAssertEqual(again.error.map { "\($0)" }, s.expect, "\(failing) with a warm memo")

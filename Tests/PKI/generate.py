@@ -37,6 +37,7 @@ from typing import Callable
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding, rsa
+from cryptography.x509.name import _ASN1Type
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID, ObjectIdentifier
 
 # The fixed clock. Scenarios verify "now" = T0 unless they say otherwise.
@@ -518,6 +519,8 @@ SIG_ALGS = {
     "ecdsa-sha384": ("1.2.840.10045.4.3.3", "sha384", False),
     "ecdsa-sha512": ("1.2.840.10045.4.3.4", "sha512", False),
     "ecdsa-sha1": ("1.2.840.10045.4.1", "sha1", False),
+    # RFC 5758 3.2 says to omit the parameters; some CAs wrote an explicit NULL.
+    "ecdsa-sha256-null": ("1.2.840.10045.4.3.2", "sha256", True),
     "rsa-sha256": ("1.2.840.113549.1.1.11", "sha256", True),
     "rsa-sha384": ("1.2.840.113549.1.1.12", "sha384", True),
     "rsa-sha512": ("1.2.840.113549.1.1.13", "sha512", True),
@@ -1162,7 +1165,7 @@ class Book:
 
     def _add(self, name, description, anchors, presented, expect, *, path=None, anchor=None,
              failing=None, stored=(), time=T0, build=None, purpose="serverAuth", peer=None,
-             limits=None, revoked=()):
+             limits=None, revoked=(), profile=None, reencoded=False):
         if build is None:
             build = (T0 if time is None else time) - BUILD_TIME_LAG
         files = lambda certs: [c.file for c in certs]  # noqa: E731
@@ -1179,7 +1182,10 @@ class Book:
             "expect_anchor": anchor.file if anchor else None,
             "expect_failing_index": failing,
         }
-        check_row(row, path, anchor, list(presented) + list(stored))
+        if profile is not None:  # absent: the default profile
+            assert profile == "strict", name
+            row["profile"] = profile
+        check_row(row, path, anchor, list(presented) + list(stored), reencoded)
         if any(r["name"] == name for r in self.rows):
             raise ValueError(f"duplicate scenario {name}")
         self.rows.append(row)
@@ -1189,7 +1195,7 @@ def serial_hex(victim) -> str:
     return victim if isinstance(victim, str) else der_content(victim.fields["serial"]).hex()
 
 
-def check_row(row: dict, path, anchor, available) -> None:
+def check_row(row: dict, path, anchor, available, reencoded: bool = False) -> None:
     name = row["name"]
     assert row["presented"], name
     assert name.replace("-", "").isalnum(), name
@@ -1204,7 +1210,10 @@ def check_row(row: dict, path, anchor, available) -> None:
     assert all(any(c is a for a in available) for c in path), name
     chain = list(path) + [anchor]
     for child, parent in zip(chain, chain[1:]):  # each link: names chain, key signs
-        assert child.spec.issuer.name_der == parent.spec.subject.name_der, (name, child.file)
+        # `reencoded`: the issuer name is the parent's subject in other string types and case
+        # (RFC 5280 7.1 matching, not byte equality).
+        assert reencoded or child.spec.issuer.name_der == parent.spec.subject.name_der, \
+            (name, child.file)
         assert child.spec.issuer.key is parent.spec.subject.key, (name, child.file)
 
 
@@ -1273,7 +1282,7 @@ def scenario_fixtures() -> tuple[Pool, Book]:
                   group_name_constraints_dns_ip, group_name_constraints_email_dir,
                   group_path_len, group_validity, group_peer_names, group_leaf_checks,
                   group_unknown_critical, group_revocation, group_bad_signature,
-                  group_limits, group_mesh, group_client):
+                  group_limits, group_mesh, group_client, group_profiles):
         group(pool, book, base)
     return pool, book
 
@@ -1679,8 +1688,6 @@ def group_leaf_checks(pool: Pool, book: Book, b: Base) -> None:
         ("leaf-no-ku", {"ku": None}, "ok", "No keyUsage extension on the leaf."),
         ("leaf-is-ca", {"extra": [ext_basic_constraints(True)]}, "pathCAUsedAsLeaf",
          "The end-entity certificate says cA TRUE."),
-        ("leaf-name-constraints", {"extra": [ext_name_constraints([("dns", "example.com")])]},
-         "pathNameConstraintsInLeaf", "nameConstraints in an end-entity certificate."),
     ]
     for name, kw, expect, what in cases:
         leaf = leaf_under(pool, name, ia, **kw)
@@ -1903,6 +1910,224 @@ SCENARIO_CONVENTIONS = {
                             "violates; for peer name, leaf EKU/keyUsage and the like, 0.",
     "revoked": "(issuer certificate, serial) pairs on the device's revocation list.",
 }
+
+
+# ======================================================================= profiles
+# Each rule of docs/validation-rules.md on both sides of each profile: an issuance rule
+# passes the default profile and fails the strict one; a validation rule fails (or passes)
+# both. Strict rows carry "profile": "strict".
+
+def profile_pair(book: Book, name: str, what: str, anchors, sent, anchor, strict_expect: str,
+                 failing: int | None, **kw) -> None:
+    """An issuance rule: accepted by the default profile, refused by the strict one."""
+    book.ok(name, what + " Default profile: an issuance rule, accepted.", anchors, sent,
+            sent, anchor, **kw)
+    book.fail(name + "-strict", what + " Strict profile: refused.", anchors, sent,
+              strict_expect, failing, profile="strict", **kw)
+
+
+def both_profiles_fail(book: Book, name: str, what: str, anchors, sent, expect: str,
+                       failing: int | None, **kw) -> None:
+    """A validation rule: refused by both profiles."""
+    book.fail(name, what + " Default profile.", anchors, sent, expect, failing, **kw)
+    book.fail(name + "-strict", what + " Strict profile.", anchors, sent, expect, failing,
+              profile="strict", **kw)
+
+
+def both_profiles_ok(book: Book, name: str, what: str, anchors, sent, path, anchor, **kw):
+    book.ok(name, what + " Default profile.", anchors, sent, path, anchor, **kw)
+    book.ok(name + "-strict", what + " Strict profile.", anchors, sent, path, anchor,
+            profile="strict", **kw)
+
+
+def critical(e: Ext) -> Ext:
+    return Ext(e.oid, True, e.value, dict(e.facts))
+
+
+def group_profiles(pool: Pool, book: Book, b: Base) -> None:
+    profile_issuer_rules(pool, book, b)
+    profile_leaf_rules(pool, book, b)
+    profile_anchor_rules(pool, book, b)
+    profile_validation_rules(pool, book, b)
+
+
+def profile_issuer_rules(pool: Pool, book: Book, b: Base) -> None:
+    root = who(b.root_a)
+    no_aki = sc_entity("Profile CA without AKI")
+    no_ski = sc_entity("Profile CA without SKI")
+    bc_quiet = sc_entity("Profile CA with non-critical basicConstraints")
+    nc_quiet = sc_entity("Profile CA with non-critical nameConstraints")
+    cases = [
+        ("prof-int-no-aki", pool.ca("prof-int-no-aki", no_aki, root, exts=[
+            ext_basic_constraints(True), ext_key_usage(*CA_KU), ext_ski(no_aki.key)]),
+         "The intermediate has no authorityKeyIdentifier (RFC 5280 4.2.1.1)."),
+        ("prof-int-no-ski", pool.ca("prof-int-no-ski", no_ski, root, exts=[
+            ext_basic_constraints(True), ext_key_usage(*CA_KU), ext_aki(root.key)]),
+         "The intermediate has no subjectKeyIdentifier (RFC 5280 4.2.1.2)."),
+        ("prof-int-bc-noncritical", pool.ca("prof-int-bc-noncritical", bc_quiet, root, exts=[
+            ext_basic_constraints(True, critical=False), ext_key_usage(*CA_KU),
+            ext_ski(bc_quiet.key), ext_aki(root.key)]),
+         "The intermediate's basicConstraints is not critical (RFC 5280 4.2.1.9)."),
+        ("prof-int-nc-noncritical", pool.ca("prof-int-nc-noncritical", nc_quiet, root, extra=[
+            ext_name_constraints([("dns", "example.com")], critical=False)]),
+         "The intermediate's nameConstraints (permitted example.com) is not critical (RFC "
+         "5280 4.2.1.10)."),
+    ]
+    ski_loud = sc_entity("Profile CA with a critical subjectKeyIdentifier")
+    cases.append(("prof-int-ski-critical", pool.ca("prof-int-ski-critical", ski_loud, root,
+                  exts=[ext_basic_constraints(True), ext_key_usage(*CA_KU),
+                        critical(ext_ski(ski_loud.key)), ext_aki(root.key)]),
+                  "The intermediate's subjectKeyIdentifier is critical (RFC 5280 4.2.1.2)."))
+    for name, ca, what in cases:
+        leaf = leaf_under(pool, f"{name}-leaf", who(ca))
+        profile_pair(book, name, what, [b.root_a], [leaf, ca], b.root_a,
+                     "pathCertificateProfile", 1)
+    # A non-critical constraint is still a constraint, in both profiles.
+    outside = leaf_under(pool, "prof-int-nc-noncritical-outside", nc_quiet,
+                         "server.example.net")
+    nc_ca = pool.certs["prof-int-nc-noncritical"]
+    book.fail("prof-int-nc-noncritical-outside", "The same non-critical nameConstraints "
+              "(permitted example.com) is enforced by the default profile: a leaf for "
+              "example.net is refused.", [b.root_a], [outside, nc_ca],
+              "pathNameConstraintViolation", 0)
+
+
+def profile_leaf_rules(pool: Pool, book: Book, b: Base) -> None:
+    ia, sent_with = who(b.int_a), lambda leaf: [leaf, b.int_a]
+    serial0 = leaf_under(pool, "prof-leaf-serial-zero", ia, serial=0)
+    profile_pair(book, "prof-leaf-serial-zero", "The leaf's serial number is 0 (RFC 5280 "
+                 "4.1.2.2; Chromium only warns).", [b.root_a], sent_with(serial0), b.root_a,
+                 "certBadSerial", 0)
+    cn = leaf_under(pool, "prof-leaf-cn-not-in-san", ia, "prof-leaf.example.com",
+                    subject=sc_entity("other.example.com", key="prof-leaf-cn-not-in-san"))
+    profile_pair(book, "prof-leaf-cn-not-in-san", "The leaf's commonName other.example.com "
+                 "is not among its subjectAltName entries (CABF BR 7.1.4.3).", [b.root_a],
+                 sent_with(cn), b.root_a, "pathCommonNameMismatch", 0,
+                 peer=("dns", "prof-leaf.example.com"))
+    null = leaf_under(pool, "prof-leaf-ecdsa-null-params", ia, sig_alg="ecdsa-sha256-null")
+    profile_pair(book, "prof-leaf-ecdsa-null-params", "The leaf's ecdsa-with-SHA256 "
+                 "AlgorithmIdentifier carries an explicit NULL (RFC 5758 3.2: absent; Go, "
+                 "Mbed TLS and OpenSSL accept it).", [b.root_a], sent_with(null), b.root_a,
+                 "pathCertificateProfile", 0)
+    kcs = leaf_under(pool, "prof-leaf-keycertsign", ia, ku=("digitalSignature", "keyCertSign"))
+    profile_pair(book, "prof-leaf-keycertsign", "The leaf (no cA) asserts keyCertSign (RFC "
+                 "5280 4.2.1.3).", [b.root_a], sent_with(kcs), b.root_a,
+                 "pathCertificateProfile", 0)
+    ncl = leaf_under(pool, "leaf-name-constraints", ia,
+                     extra=[ext_name_constraints([("dns", "example.com")])])
+    book.fail("leaf-name-constraints", "nameConstraints in an end-entity certificate (RFC "
+              "5280 4.2.1.10). Strict profile.", [b.root_a], sent_with(ncl),
+              "pathNameConstraintsInLeaf", 0, peer=("dns", "leaf-name-constraints.example.com"),
+              profile="strict")
+    book.ok("leaf-name-constraints-default", "The same leaf: in a leaf the extension "
+            "constrains nothing. Default profile: an issuance rule, accepted.", [b.root_a],
+            sent_with(ncl), sent_with(ncl), b.root_a,
+            peer=("dns", "leaf-name-constraints.example.com"))
+    named = sc_entity(None, key="prof-leaf-san-critical")
+    crit = pool.leaf("prof-leaf-san-critical", sc_entity("prof-leaf-san-critical"), ia,
+                     san=None, extra=[ext_san(("dns", "prof-leaf-san-critical.example.com"),
+                                              critical=True)])
+    del named
+    profile_pair(book, "prof-leaf-san-critical", "The leaf's subjectAltName is critical "
+                 "although its subject is not empty (RFC 5280 4.2.1.6).", [b.root_a],
+                 sent_with(crit), b.root_a, "pathCertificateProfile", 0,
+                 peer=("dns", "prof-leaf-san-critical.example.com"))
+    peer_dot = ("dns", "server.example.com.")
+    both_profiles_ok(book, "prof-peer-trailing-dot", "The expected name carries a trailing "
+                     "dot (an absolute name, RFC 1034 3.1); it names the same host.",
+                     [b.root_a], sent_with(b.leaf_a), sent_with(b.leaf_a), b.root_a,
+                     peer=peer_dot)
+
+
+def profile_anchor_rules(pool: Pool, book: Book, b: Base) -> None:
+    v1 = sc_entity("Profile v1 Root")
+    v1_root = pool.cert("prof-v1-root", v1, v1, [], ROOT_VALID, version=1)
+    v1_int = pool.ca("prof-v1-root-int", sc_entity("Profile Intermediate under v1 Root"), v1)
+    v1_leaf = leaf_under(pool, "prof-v1-root-leaf", who(v1_int))
+    profile_pair(book, "prof-v1-anchor", "The trust anchor is a version 1 certificate (no "
+                 "extensions, so no cA): RFC 5280 6.1.4 (k) asks cA of v3 certificates only.",
+                 [v1_root], [v1_leaf, v1_int], v1_root, "pathAnchorNotCA", None)
+    odd = sc_entity("Profile Root naming another key")
+    odd_root = pool.root("prof-root-aki-other-key", odd,
+                         exts=[ext_basic_constraints(True), ext_key_usage(*CA_KU),
+                               ext_ski(odd.key), ext_aki(who(b.root_b).key)])
+    odd_int = pool.ca("prof-root-aki-other-key-int", sc_entity("Profile Intermediate under "
+                                                               "odd Root"), odd)
+    odd_leaf = leaf_under(pool, "prof-root-aki-other-key-leaf", who(odd_int))
+    profile_pair(book, "prof-root-aki-other-key", "The self-signed root's "
+                 "authorityKeyIdentifier names another key (CABF BR 7.1.2.1.3).", [odd_root],
+                 [odd_leaf, odd_int], odd_root, "pathCertificateProfile", None)
+    # Trust in the leaf itself: a self-signed end-entity certificate listed as an anchor.
+    pinned = sc_entity("prof-pinned.example.com")
+    pinned_leaf = pool.leaf("prof-pinned-self-signed", pinned, pinned,
+                            san=[("dns", "prof-pinned.example.com")])
+    both_profiles_ok(book, "prof-pinned-self-signed", "A self-signed server certificate is "
+                     "itself the trust anchor (Go's LeafInRoots, Mbed TLS's trusted EE): the "
+                     "path is the leaf alone.", [pinned_leaf], [pinned_leaf], [pinned_leaf],
+                     pinned_leaf, peer=("dns", "prof-pinned.example.com"))
+    both_profiles_fail(book, "prof-pinned-not-self-issued", "A leaf issued by another CA is "
+                       "listed as the anchor: trusting a certificate is not trusting its "
+                       "issuer, and it is not a CA.", [b.leaf_a], [b.leaf_a],
+                       "pathNoTrustAnchor", None, peer=SERVER_PEER)
+    # The same names in other string types and case chain (RFC 5280 7.1).
+    folded = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+                        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "IOTCERT  test PKI",
+                                           _type=_ASN1Type.PrintableString),
+                        x509.NameAttribute(NameOID.COMMON_NAME, "test intermediate a",
+                                           _type=_ASN1Type.PrintableString)])
+    reissued = pool.leaf("prof-reencoded-issuer-leaf", sc_entity("leaf prof-reencoded"),
+                         Entity(folded, who(b.int_a).key),
+                         san=[("dns", "prof-reencoded.example.com")])
+    sent = [reissued, b.int_a]
+    book.ok("prof-reencoded-issuer", "The leaf names its issuer in PrintableString, in other "
+            "case and with a doubled space; the intermediate's subject is UTF8String: the "
+            "same name (RFC 5280 7.1, RFC 4518). Default profile.", [b.root_a], sent, sent,
+            b.root_a, reencoded=True)
+    book.ok("prof-reencoded-issuer-strict", "The same chain, strict profile.", [b.root_a],
+            sent, sent, b.root_a, reencoded=True, profile="strict")
+
+
+def profile_validation_rules(pool: Pool, book: Book, b: Base) -> None:
+    ia = who(b.int_a)
+    cases = [
+        ("prof-leaf-policies-critical", critical(ext_certificate_policies("2.23.140.1.2.1")),
+         "The leaf's certificatePolicies is critical: policy processing is not implemented, "
+         "so the extension is not processed and refused (RFC 5280 4.2)."),
+        ("prof-leaf-crldp-critical",
+         critical(ext_crl_distribution_points("http://crl.example.com/a.crl")),
+         "The leaf's crlDistributionPoints is critical: revocation comes from the bundle, "
+         "so the extension is not processed and refused (RFC 5280 4.2)."),
+        ("prof-leaf-aia-critical",
+         critical(ext_authority_info_access("http://ocsp.example.com",
+                                            "http://ca.example.com/int.der")),
+         "The leaf's authorityInfoAccess is critical: nothing is fetched, so it is not "
+         "processed and refused (RFC 5280 4.2, 4.2.2.1)."),
+        ("prof-leaf-ian-critical",
+         Ext("2.5.29.18", True, der_seq(tlv(0x82, b"ca.example.com"))),
+         "The leaf's issuerAltName is critical: no check uses it, so it is refused (RFC 5280 "
+         "4.2)."),
+    ]
+    for name, ext, what in cases:
+        leaf = leaf_under(pool, name, ia, extra=[ext])
+        both_profiles_fail(book, name, what, [b.root_a], [leaf, b.int_a],
+                           "pathUnknownCriticalExtension", 0)
+    quiet = leaf_under(pool, "prof-leaf-policies", ia,
+                       extra=[ext_certificate_policies("2.23.140.1.2.1")])
+    both_profiles_ok(book, "prof-leaf-policies", "A non-critical certificatePolicies is "
+                     "informational.", [b.root_a], [quiet, b.int_a], [quiet, b.int_a],
+                     b.root_a)
+    ca_leaf = pool.certs["leaf-is-ca"]
+    book.fail("leaf-is-ca-strict", "The end-entity certificate says cA TRUE: a validation "
+              "rule. Strict profile.", [b.root_a], [ca_leaf, b.int_a], "pathCAUsedAsLeaf", 0,
+              peer=("dns", "leaf-is-ca.example.com"), profile="strict")
+    both_profiles_ok(book, "prof-ca-trusted-as-leaf", "The presented certificate is the "
+                     "trusted root itself: the operator trusts this very certificate, so "
+                     "CA-as-leaf does not apply.", [b.root_a], [b.root_a], [b.root_a],
+                     b.root_a, purpose="any")
+    many = [b.leaf_a, b.int_a] + [b.unrelated_int] * 34
+    both_profiles_ok(book, "prof-presented-36", "36 certificates presented (BetterTLS "
+                     "sends up to 36): within the default presentedMax of 64.", [b.root_a],
+                     many, [b.leaf_a, b.int_a], b.root_a, peer=SERVER_PEER)
 
 
 def manifest(pool: Pool) -> dict:

@@ -53,34 +53,70 @@ struct LimboCommand: ParsableCommand {
     @Option(help: "Only run cases whose id contains this text.")
     var filter: String?
 
+    @Flag(help: ArgumentHelp("Verify with the strict profile (issuance rules too)."))
+    var strict = false
+
+    @Option(help: ArgumentHelp("With --strict: JSON object {id: rule relaxed} of every case "
+            + "whose verdict under the default profile differs from strict. Each case also "
+            + "runs under the default profile; an unlisted difference or a listed case that "
+            + "no longer differs fails."))
+    var relaxations: String?
+
+    @Option(help: "With --relaxations: write the default profile's results JSON here.")
+    var defaultOutput: String?
+
     func run() throws {
         let suite = try LimboSuite.load(file)
+        if relaxations != nil && !strict {
+            throw ValidationError("--relaxations compares the default profile with --strict")
+        }
         var results: [LimboResult] = []
+        var defaultResults: [LimboResult] = []
         for testCase in suite.testcases {
             if let filter, !testCase.id.contains(filter) { continue }
-            let outcome = LimboRunner(testCase: testCase, placement: intermediates).run()
+            let outcome = LimboRunner(testCase: testCase, placement: intermediates,
+                                      strict: strict).run()
             results.append(LimboResult(id: testCase.id, actualResult: outcome.result,
                                        context: outcome.context))
+            guard relaxations != nil else { continue }
+            let relaxed = LimboRunner(testCase: testCase, placement: intermediates,
+                                      strict: false).run()
+            defaultResults.append(LimboResult(id: testCase.id, actualResult: relaxed.result,
+                                              context: relaxed.context))
         }
+        try write(results, to: output)
+        if relaxations != nil, let defaultOutput { try write(defaultResults, to: defaultOutput) }
+        guard summary || exceptions != nil || relaxations != nil else { return }
+        let known = try exceptions.map(Self.readObject) ?? [:]
+        let report = LimboSummary(suite: suite, results: results, exceptions: known,
+                                  filtered: filter != nil)
+        FileHandle.standardError.write(Data(report.text.utf8))
+        var clean = report.isClean
+        if let relaxations {
+            let diff = ProfileDifferences(strict: results, relaxed: defaultResults,
+                                          listed: try Self.readObject(relaxations),
+                                          suite: suite, filtered: filter != nil)
+            FileHandle.standardError.write(Data(diff.text.utf8))
+            clean = clean && diff.isClean
+        }
+        if !clean { throw ExitCode.failure }
+    }
+
+    private func write(_ results: [LimboResult], to path: String?) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let json = try encoder.encode(LimboResults(results: results))
-        if let output {
-            try json.write(to: URL(fileURLWithPath: output))
+        if let path {
+            try json.write(to: URL(fileURLWithPath: path))
         } else {
             FileHandle.standardOutput.write(json)
             FileHandle.standardOutput.write(Data("\n".utf8))
         }
-        guard summary || exceptions != nil else { return }
-        var known: [String: String] = [:]
-        if let exceptions {
-            let data = try Data(contentsOf: URL(fileURLWithPath: exceptions))
-            known = try JSONDecoder().decode([String: String].self, from: data)
-        }
-        let report = LimboSummary(suite: suite, results: results, exceptions: known,
-                                  filtered: filter != nil)
-        FileHandle.standardError.write(Data(report.text.utf8))
-        if !report.isClean { throw ExitCode.failure }
+    }
+
+    static func readObject(_ path: String) throws -> [String: String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try JSONDecoder().decode([String: String].self, from: data)
     }
 }
 
@@ -172,6 +208,7 @@ let limboSkippedFeatures: [(feature: String, reason: String)] = [
 struct LimboRunner {
     let testCase: LimboCase
     let placement: LimboCommand.Placement
+    var strict = false
 
     func run() -> LimboOutcome {
         for (feature, reason) in limboSkippedFeatures
@@ -225,6 +262,7 @@ struct LimboRunner {
 
         var options = VerifyOptions(time: time, purpose: try purpose(),
                                     peerName: try peerName(arena))
+        options.strict = strict
         if let depth = testCase.maxChainDepth {
             // max_chain_depth counts intermediates; depthMax counts the leaf too. The device
             // cannot go past depthCeiling, so a larger request is clamped (stricter only).
@@ -452,6 +490,54 @@ struct LimboSummary {
             + "\(excepted) known exceptions (wrongly accepted \(wronglyAccepted.count), "
             + "wrongly rejected \(wronglyRejected.count + excepted), stale exceptions "
             + "\(stale.count))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The cases whose verdict the default profile changes against the strict one, checked
+/// against the committed list of relaxations (each with the rule it relaxes).
+struct ProfileDifferences {
+    var agreeing = 0
+    var differing = 0
+    var unlisted: [(id: String, strict: String, relaxed: String)] = []
+    var stale: [String] = []
+    var relaxedAgreesWithSuite = 0
+
+    init(strict: [LimboResult], relaxed: [LimboResult], listed: [String: String],
+         suite: LimboSuite, filtered: Bool) {
+        var expected: [String: String] = [:]
+        for c in suite.testcases { expected[c.id] = c.expectedResult }
+        var seen = Set<String>()
+        for (s, r) in zip(strict, relaxed) {
+            seen.insert(s.id)
+            if r.actualResult == expected[r.id] { relaxedAgreesWithSuite += 1 }
+            if s.actualResult == r.actualResult {
+                agreeing += 1
+                if listed[s.id] != nil { stale.append(s.id) }
+            } else {
+                differing += 1
+                if listed[s.id] == nil {
+                    unlisted.append((s.id, s.actualResult, r.actualResult))
+                }
+            }
+        }
+        if !filtered {
+            for id in listed.keys.sorted() where !seen.contains(id) { stale.append(id) }
+        }
+    }
+
+    var isClean: Bool { unlisted.isEmpty && stale.isEmpty }
+
+    var text: String {
+        var lines: [String] = []
+        for u in unlisted {
+            lines.append("UNLISTED PROFILE DIFFERENCE \(u.id): strict \(u.strict), default "
+                + "\(u.relaxed)")
+        }
+        for id in stale { lines.append("STALE RELAXATION \(id)") }
+        lines.append("default profile: \(relaxedAgreesWithSuite) agree with the suite, "
+            + "\(differing) differ from strict (\(differing - unlisted.count) listed), "
+            + "\(stale.count) stale relaxations")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -49,6 +49,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "What the leaves are for: server, client or any.")
     var purpose: PurposeArgument = .server
 
+    @Flag(help: "Verify with the strict profile (docs/validation-rules.md).")
+    var strict = false
+
     func run() throws {
         try reportingErrors {
             var options = SimulationOptions(from: try Arguments.time(from, "--from"),
@@ -56,6 +59,7 @@ struct SimulateCommand: ParsableCommand {
                                             step: try Arguments.duration(step, "--step"))
             options.purpose = purpose.purpose
             options.workspaceBytes = workspace
+            options.strict = strict
             let opened = try openBundle(bundle)
             let servers = try ChainsDirectory.load(chains)
             let report = try Simulation.run(opened, servers: servers, options: options)

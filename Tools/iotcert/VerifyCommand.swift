@@ -48,6 +48,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Refuse the bundle unless its sequence number is larger than this.")
     var currentSequence: UInt32?
 
+    @Flag(help: ArgumentHelp("Verify with the strict profile (RFC 5280 and CABF issuance "
+          + "rules too; docs/validation-rules.md)."))
+    var strict = false
+
     @Argument(help: "Chain files, leaf first (PEM or DER; a file may hold several).")
     var chain: [String]
 
@@ -69,6 +73,7 @@ struct VerifyCommand: ParsableCommand {
             request.purpose = purpose.purpose
             request.peer = try peer()
             request.workspaceBytes = workspace
+            request.strict = strict
             let report = opened.verify(request)
             print("time: " + (request.time.map(TimeText.format) ?? "unknown (lower bound "
                 + "\(TimeText.format(opened.bundle.buildTime)), the bundle's build time)"))

@@ -136,7 +136,9 @@ func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOption
         throw .invalidArgument
     }
     let time: Int64? = o.flags & IOTCERT_FLAG_TIME_UNKNOWN != 0 ? nil : o.time
-    guard o.flags & ~IOTCERT_FLAG_TIME_UNKNOWN == 0 else { throw .invalidArgument }
+    guard o.flags & ~(IOTCERT_FLAG_TIME_UNKNOWN | IOTCERT_FLAG_STRICT_PROFILE) == 0 else {
+        throw .invalidArgument
+    }
     var purpose: Purpose
     switch o.purpose {
     case IOTCERT_PURPOSE_ANY: purpose = .any
@@ -158,6 +160,7 @@ func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOption
     }
     var options = VerifyOptions(time: time, purpose: purpose, peerName: peer)
     options.limits = try limits(from: o)
+    options.strict = o.flags & IOTCERT_FLAG_STRICT_PROFILE != 0
     if let memo = o.memo {
         options.memo = try SignatureMemo(
             attaching: UnsafeMutableRawBufferPointer(start: memo, count: o.memo_len))

@@ -40,7 +40,9 @@ public enum SignatureAlgorithm: UInt8 {
 
     /// AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER,
     ///                                    parameters ANY DEFINED BY algorithm OPTIONAL }
-    /// ECDSA: parameters absent (RFC 5758 3.2). RSA: NULL (RFC 4055 5), absent tolerated.
+    /// ECDSA: parameters absent (RFC 5758 3.2), or an explicit NULL, which Go, Mbed TLS and
+    /// OpenSSL accept and some CAs wrote (the strict profile refuses it, checkProfile). RSA:
+    /// NULL (RFC 4055 5), absent tolerated. Anything else as parameters is refused.
     init(algorithmIdentifier value: DERValue) throws(IoTCertError) {
         guard value.tag == .sequence else { throw .derUnexpectedTag }
         var r = try value.children()
@@ -54,6 +56,7 @@ public enum SignatureAlgorithm: UInt8 {
         default: ecdsa = nil
         }
         if let ecdsa {
+            if !r.isAtEnd { try r.read().null() }
             try r.finish()
             self = ecdsa
             return

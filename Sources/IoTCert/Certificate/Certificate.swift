@@ -144,8 +144,8 @@ public struct Certificate {
     }
 
     /// CertificateSerialNumber ::= INTEGER, non-negative and at most 20 octets (4.1.2.2).
-    /// Zero is read (real roots carry it) and refused for certificates on a path by
-    /// checkProfile, where "MUST be a positive integer" matters.
+    /// Zero is read (real roots carry it, and RFC 5280 asks users to handle it gracefully);
+    /// the strict profile refuses it on certificates below the anchor (checkProfile).
     private static func serialNumber(_ value: DERValue) throws(IoTCertError)
         -> UnsafeRawBufferPointer
     {
@@ -172,6 +172,7 @@ public struct Certificate {
     }
 
     /// Self-issued: subject and issuer are the same name (RFC 5280 6.1: such certificates
-    /// do not count toward path length, and name constraints skip them unless final).
-    public var isSelfIssued: Bool { issuer.bytesEqual(subject) }
+    /// do not count toward path length, and name constraints skip them unless final). Names
+    /// compare as chaining compares them (`namesMatch`).
+    public var isSelfIssued: Bool { namesMatch(issuer, subject) }
 }

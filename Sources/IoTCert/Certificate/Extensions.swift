@@ -52,15 +52,20 @@ public struct Extensions {
     /// authorityKeyIdentifier present, and whether it names the issuer by name and serial.
     public var hasAuthorityKeyIdentifier = false
     public var authorityKeyIDHasIssuerAndSerial = false
-    /// Extension values recognised but not enforced, kept for tools (views into the DER).
+    /// subjectKeyIdentifier or authorityKeyIdentifier marked critical, which RFC 5280
+    /// 4.2.1.1-2 forbids the CA (an issuance rule: both are processed either way).
+    public var keyIdentifierCritical = false
+    /// Extension values recognised but not enforced, kept for tools (views into the DER);
+    /// each makes the certificate refused when critical.
     public var certificatePolicies: UnsafeRawBufferPointer = .empty
     public var crlDistributionPoints: UnsafeRawBufferPointer = .empty
     public var authorityInfoAccess: UnsafeRawBufferPointer = .empty
     /// policyConstraints / policyMappings / inhibitAnyPolicy present.
     public var hasPolicyControls = false
     /// A critical extension the validator does not enforce: it must refuse the certificate
-    /// (RFC 5280 4.2). Policy controls count here when critical, since policy processing is
-    /// not implemented (a documented limit).
+    /// (RFC 5280 4.2). certificatePolicies, policy controls, crlDistributionPoints and
+    /// issuerAltName count here when critical, since policy processing is not implemented
+    /// (a documented limit) and the others inform no check.
     public var hasUnhandledCriticalExtension = false
     /// How many extensions the certificate carries.
     public var count: UInt8 = 0
@@ -172,22 +177,32 @@ extension Extensions {
             try decodeNameConstraints(inner)
             nameConstraintsCritical = critical
         case .subjectKeyIdentifier:
-            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.1.2
             guard inner.tag == .octetString else { throw .derUnexpectedTag }
             subjectKeyID = inner.content
+            if critical { keyIdentifierCritical = true }  // MUST be non-critical, 4.2.1.2
         case .authorityKeyIdentifier:
-            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.1.1
             try decodeAuthorityKeyIdentifier(inner)
+            if critical { keyIdentifierCritical = true }  // MUST be non-critical, 4.2.1.1
         case .certificatePolicies:
+            // Policy processing (RFC 5280 6.1.3 (d)-(f)) is not implemented, so a critical
+            // certificatePolicies is refused: 4.2 leaves no choice for an extension the
+            // validator does not process. Non-critical, it is informational (RFC 5280 6.1
+            // with initial-any-policy and no explicit policy required; what browsers do).
             try requireNonEmptySequence(inner)
             certificatePolicies = inner.content
+            if critical { hasUnhandledCriticalExtension = true }
         case .crlDistributionPoints:
+            // Revocation comes from the bundle's lists, never from fetching the named CRL,
+            // so a critical one is not processed and refused.
             try requireNonEmptySequence(inner)
             crlDistributionPoints = inner.content
+            if critical { hasUnhandledCriticalExtension = true }
         case .authorityInfoAccess:
-            guard !critical else { throw .certBadExtension }  // MUST be non-critical, 4.2.2.1
+            // MUST be non-critical (4.2.2.1); critical, it is also one nobody processes here
+            // (no fetching of issuers or OCSP), so it is refused either way.
             try requireNonEmptySequence(inner)
             authorityInfoAccess = inner.content
+            if critical { hasUnhandledCriticalExtension = true }
         case .policyConstraints, .policyMappings:
             guard inner.tag == .sequence else { throw .derUnexpectedTag }
             try markPolicyControl(critical)
@@ -195,8 +210,10 @@ extension Extensions {
             _ = try inner.smallUnsigned()
             try markPolicyControl(critical)
         case .issuerAltName:
+            // Read for well-formedness only; no check depends on it.
             guard inner.tag == .sequence else { throw .derUnexpectedTag }
             try validateGeneralNames(inner)
+            if critical { hasUnhandledCriticalExtension = true }
         default:
             if critical { hasUnhandledCriticalExtension = true }
         }

@@ -30,15 +30,21 @@ enum ProfileRole: UInt8 {
     case trustAnchor
 }
 
-/// RFC 5280's profile rules that validation depends on, for any certificate on a path or
-/// given as an anchor: a CA certificate carries a critical basicConstraints and a
-/// subjectKeyIdentifier (4.2.1.9, 4.2.1.2); a certificate that is not self-issued names its
-/// issuer's key (authorityKeyIdentifier with keyIdentifier, 4.2.1.1); a certificate on the
-/// path has a positive serial (4.1.2.2); keyCertSign only with cA (4.2.1.3);
-/// pathLenConstraint only with cA and keyCertSign (4.2.1.9); nameConstraints only critical
-/// (4.2.1.10).
-func checkProfile(_ c: Certificate, role: ProfileRole) throws(IoTCertError) {
+/// RFC 5280's and the CABF BRs' rules for how a CA issues a certificate (the *issuance*
+/// rules of docs/validation-rules.md), checked by the strict profile only: breaking one
+/// proves nothing false about the chain, which is why Chromium, Go, Mbed TLS and OpenSSL
+/// accept such certificates and the default profile does too. A CA certificate carries a
+/// critical basicConstraints and a subjectKeyIdentifier (4.2.1.9, 4.2.1.2); a certificate
+/// that is not self-issued names its issuer's key (authorityKeyIdentifier with
+/// keyIdentifier, 4.2.1.1); a certificate on the path has a positive serial (4.1.2.2);
+/// keyCertSign only with cA (4.2.1.3); pathLenConstraint only with cA and keyCertSign
+/// (4.2.1.9); nameConstraints only critical (4.2.1.10); key identifiers not critical
+/// (4.2.1.1-2); ECDSA signature algorithm parameters absent (RFC 5758 3.2).
+func checkProfile(_ c: Certificate, role: ProfileRole, strict: Bool) throws(IoTCertError) {
+    guard strict else { return }
     let e = c.extensions
+    // 4.2.1.1, 4.2.1.2: key identifiers MUST be non-critical.
+    guard !e.keyIdentifierCritical else { throw .pathCertificateProfile }
     if e.isCA {
         guard e.basicConstraintsCritical, e.subjectKeyID.count > 0 else {
             throw .pathCertificateProfile
@@ -75,10 +81,30 @@ func checkProfile(_ c: Certificate, role: ProfileRole) throws(IoTCertError) {
     }
     // A critical subjectAltName is for an empty subject only (4.2.1.6).
     if e.subjectAltNameCritical && c.subject.count > 2 { throw .pathCertificateProfile }
-    // 4.2.1.10: "Conforming CAs MUST mark this extension as critical". A relying party that
-    // ignored a non-critical constraint would see a different trust graph than we do; the
-    // constraint is enforced either way, but the certificate is refused as misissued.
+    // 4.2.1.10: "Conforming CAs MUST mark this extension as critical". The constraint is
+    // enforced either way; strict refuses the certificate as misissued.
     if e.hasNameConstraints && !e.nameConstraintsCritical { throw .pathCertificateProfile }
+    // 4.2.1.10: name constraints belong in CA certificates only; in a leaf they constrain
+    // nothing.
+    if e.hasNameConstraints && !e.isCA { throw .pathNameConstraintsInLeaf }
+    if c.signatureAlgorithm.isECDSA && hasSignatureParameters(c) {
+        throw .pathCertificateProfile
+    }
+}
+
+/// Whether the certificate's outer signatureAlgorithm carries parameters (for ECDSA, an
+/// explicit NULL that RFC 5758 3.2 says to omit). The reader accepted the certificate, so a
+/// failed re-read cannot happen; it counts as "no parameters".
+func hasSignatureParameters(_ c: Certificate) -> Bool {
+    var outer = DERReader(c.der)
+    guard let certificate = try? outer.read(.sequence),
+        var fields = try? certificate.children(),
+        (try? fields.read(.sequence)) != nil,
+        let algorithm = try? fields.read(.sequence),
+        var parts = try? algorithm.children(),
+        (try? parts.read()) != nil
+    else { return false }
+    return !parts.isAtEnd
 }
 
 let keyCertSignBit: UInt16 = 1 << KeyUsageBit.keyCertSign.rawValue
@@ -86,8 +112,8 @@ let digitalSignatureBit: UInt16 = 1 << KeyUsageBit.digitalSignature.rawValue
 
 /// What a certificate must be to issue the one below it. `intermediatesBelow` counts the
 /// non-self-issued intermediates between it and the leaf (6.1.4 (l)-(m)).
-func checkIssuer(_ c: Certificate, intermediatesBelow: Int, purpose: Purpose)
-    throws(IoTCertError)
+func checkIssuer(_ c: Certificate, intermediatesBelow: Int, purpose: Purpose,
+                 strict: Bool = false) throws(IoTCertError)
 {
     let e = c.extensions
     guard e.hasBasicConstraints, e.isCA else { throw .pathIssuerNotCA }
@@ -102,17 +128,21 @@ func checkIssuer(_ c: Certificate, intermediatesBelow: Int, purpose: Purpose)
     }
     guard !e.hasUnhandledCriticalExtension else { throw .pathUnknownCriticalExtension }
     try checkKeyPolicy(c.publicKey)
-    try checkProfile(c, role: .pathCertificate)
+    try checkProfile(c, role: .pathCertificate, strict: strict)
 }
 
-/// What the leaf must be for `purpose`, independent of its issuers.
-func checkLeaf(_ c: Certificate, purpose: Purpose) throws(IoTCertError) {
+/// What the leaf must be for `purpose`, independent of its issuers. `trustedDirectly`: the
+/// leaf is itself one of the trust anchors (the operator trusts this very certificate).
+func checkLeaf(_ c: Certificate, purpose: Purpose, strict: Bool = false,
+               trustedDirectly: Bool = false) throws(IoTCertError)
+{
     let e = c.extensions
     guard !e.hasUnhandledCriticalExtension else { throw .pathUnknownCriticalExtension }
-    // A CA certificate is not an end entity (CABF 7.1.2.7.8); accepting one would let a CA
-    // key impersonate a server directly.
-    guard !e.isCA else { throw .pathCAUsedAsLeaf }
-    guard !e.hasNameConstraints else { throw .pathNameConstraintsInLeaf }
+    // A CA certificate is not an end entity (CABF 7.1.2.7.8; webpki refuses it too):
+    // accepting one would let any CA key sign a TLS handshake as a server, which is a claim
+    // about the key's use the chain does not make. A validation rule in both profiles, except
+    // when the operator trusts this very certificate: then nothing is claimed beyond that.
+    guard !e.isCA || trustedDirectly else { throw .pathCAUsedAsLeaf }
     if purpose != .any {
         if let eku = e.extendedKeyUsage, !allows(eku, purpose) {
             throw .pathLeafExtendedKeyUsage
@@ -123,10 +153,11 @@ func checkLeaf(_ c: Certificate, purpose: Purpose) throws(IoTCertError) {
         }
     }
     // CABF BR 7.1.4.3 governs TLS server certificates only: client certificates (device
-    // identities) commonly carry a device id in the commonName beside other names.
-    if purpose == .serverAuth { try checkCommonNames(c) }
+    // identities) commonly carry a device id in the commonName beside other names. An
+    // issuance rule: the identity checked is the subjectAltName's either way.
+    if strict && purpose == .serverAuth { try checkCommonNames(c) }
     try checkKeyPolicy(c.publicKey)
-    try checkProfile(c, role: .pathCertificate)
+    try checkProfile(c, role: .pathCertificate, strict: strict)
 }
 
 func allows(_ eku: ExtendedKeyUsage, _ purpose: Purpose) -> Bool {
@@ -140,11 +171,18 @@ func allows(_ eku: ExtendedKeyUsage, _ purpose: Purpose) -> Bool {
 /// What a certificate must be to serve as a trust anchor: a CA certificate by its own
 /// extensions, with nothing critical the library does not understand, and a key the
 /// algorithm policy allows.
-func checkAnchorCertificate(_ c: Certificate) throws(IoTCertError) {
+///
+/// A version 1 or 2 certificate cannot say cA (it has no extensions); as an anchor it is a
+/// name and a key the operator chose to trust (RFC 5280 6.1.1 (d); 6.1.4 (k) asks cA of
+/// version 3 certificates only), and old private roots are v1, so the default profile
+/// accepts it as an anchor (never as an intermediate) and the strict profile refuses it.
+func checkAnchorCertificate(_ c: Certificate, strict: Bool = false) throws(IoTCertError) {
     let e = c.extensions
-    guard e.hasBasicConstraints, e.isCA else { throw .pathAnchorNotCA }
+    guard (e.hasBasicConstraints && e.isCA) || (c.version < 3 && !strict) else {
+        throw .pathAnchorNotCA
+    }
     if let usage = e.keyUsage, usage & keyCertSignBit == 0 { throw .pathAnchorNotCA }
     guard !e.hasUnhandledCriticalExtension else { throw .pathUnknownCriticalExtension }
     try checkKeyPolicy(c.publicKey)
-    try checkProfile(c, role: .trustAnchor)
+    try checkProfile(c, role: .trustAnchor, strict: strict)
 }

@@ -191,10 +191,9 @@ extension IoTCertError {
             """
         case .pathCertificateProfile:
             return """
-            A certificate breaks a rule of RFC 5280's profile that validation relies on: a CA \
-            without a critical basicConstraints or without a subjectKeyIdentifier, a certificate \
-            not self-issued without an authorityKeyIdentifier, keyCertSign or pathLenConstraint \
-            without cA, a critical subjectAltName beside a non-empty subject.
+            Strict profile: a certificate breaks an issuance rule of RFC 5280 or the CABF BRs \
+            (key identifiers, basicConstraints or nameConstraints criticality, keyCertSign or \
+            pathLenConstraint without cA, a critical subjectAltName, ECDSA NULL parameters).
             """
         case .pathAnchorNotCA:
             return """

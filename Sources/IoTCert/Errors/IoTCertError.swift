@@ -151,10 +151,11 @@ public enum IoTCertError: Int32, Error {
     case pathNameConstraintsInLeaf = 150
     /// The search visited more path nodes than `Limits.stepsMax`.
     case pathStepBudgetExhausted = 151
-    /// A certificate breaks a rule of RFC 5280's profile that validation relies on: a CA
-    /// without a critical basicConstraints or without a subjectKeyIdentifier, a certificate
-    /// not self-issued without an authorityKeyIdentifier, keyCertSign or pathLenConstraint
-    /// without cA, a critical subjectAltName beside a non-empty subject.
+    /// Strict profile: a certificate breaks an issuance rule of RFC 5280 or the CABF BRs: a CA
+    /// without a critical basicConstraints or a subjectKeyIdentifier, no
+    /// authorityKeyIdentifier, a critical key identifier, keyCertSign or pathLenConstraint
+    /// without cA, a non-critical nameConstraints, a critical subjectAltName beside a
+    /// subject, ECDSA NULL parameters.
     case pathCertificateProfile = 152
     /// A certificate given as a trust anchor is not a CA certificate (basicConstraints
     /// cA=TRUE and, when keyUsage is present, keyCertSign).

@@ -1,6 +1,6 @@
-// Distinguished names (RFC 5280 4.1.2.4). Names are compared as raw DER bytes (chaining an
-// issuer to a subject), so the core only checks their structure and walks them for the
-// attributes that name constraints look at.
+// Distinguished names (RFC 5280 4.1.2.4). The core checks their structure, walks them for
+// the attributes that name constraints look at, and compares an issuer name with a subject
+// name (chaining) by `namesMatch`.
 
 /// Name ::= CHOICE { rdnSequence RDNSequence }
 /// RDNSequence ::= SEQUENCE OF RelativeDistinguishedName
@@ -67,5 +67,82 @@ struct NameAttributeIterator {
             guard !rdns.isAtEnd, let rdn = try? rdns.read(.set) else { return nil }
             attributes = try? rdn.children()
         }
+    }
+}
+
+/// Whether two validated Names are the same name for chaining (RFC 5280 7.1 and 6.1.3
+/// (a)(4)), in the subset real chains need: the same RDNs, with the same attribute types in
+/// the same order, each value either identically encoded or, when both are PrintableString
+/// or UTF8String holding ASCII text, equal after folding case and insignificant space (RFC
+/// 4518 2.6.1: leading and trailing spaces dropped, inner runs kept as one). CAs re-encode
+/// their own name between certificates (Mbed TLS's test CAs write PrintableString in one
+/// and UTF8String in the other); byte comparison would cut such chains. Other text (non-ASCII,
+/// other string types) compares byte for byte, which can only refuse, never confuse.
+func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    if a.bytesEqual(b) { return true }
+    var outerA = DERReader(a)
+    var outerB = DERReader(b)
+    guard let nameA = try? outerA.read(.sequence), let nameB = try? outerB.read(.sequence),
+        var rdnsA = try? nameA.children(), var rdnsB = try? nameB.children()
+    else { return false }
+    // Bounded by the names' lengths: every iteration consumes at least two octets of each.
+    while !rdnsA.isAtEnd {
+        guard !rdnsB.isAtEnd, let rdnA = try? rdnsA.read(.set), let rdnB = try? rdnsB.read(.set),
+            var atvsA = try? rdnA.children(), var atvsB = try? rdnB.children()
+        else { return false }
+        while !atvsA.isAtEnd {
+            guard !atvsB.isAtEnd, let x = try? atvsA.read(.sequence),
+                let y = try? atvsB.read(.sequence), var fieldsX = try? x.children(),
+                var fieldsY = try? y.children(), let typeX = try? fieldsX.read(),
+                let typeY = try? fieldsY.read(), typeX.encoded.bytesEqual(typeY.encoded),
+                let valueX = try? fieldsX.read(), let valueY = try? fieldsY.read(),
+                attributeValuesMatch(valueX, valueY)
+            else { return false }
+        }
+        guard atvsB.isAtEnd else { return false }
+    }
+    return rdnsB.isAtEnd
+}
+
+private func attributeValuesMatch(_ x: DERValue, _ y: DERValue) -> Bool {
+    if x.encoded.bytesEqual(y.encoded) { return true }
+    guard isFoldableText(x.tag), isFoldableText(y.tag) else { return false }
+    for c in x.content where c >= 0x80 { return false }
+    for c in y.content where c >= 0x80 { return false }
+    var p = PreparedText(bytes: x.content)
+    var q = PreparedText(bytes: y.content)
+    // Bounded by the values' lengths: each call consumes at least one octet or ends.
+    while true {
+        let c = p.next()
+        guard c == q.next() else { return false }
+        if c == nil { return true }
+    }
+}
+
+private func isFoldableText(_ tag: DERTag) -> Bool {
+    tag == .printableString || tag == .utf8String
+}
+
+/// ASCII text as RFC 4518 prepares it for matching: lowercase, no leading or trailing
+/// spaces, inner runs of spaces as one.
+private struct PreparedText {
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
+    var started = false
+
+    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    mutating func next() -> UInt8? {
+        var sawSpace = false
+        while index < bytes.count && bytes[index] == 0x20 {
+            index += 1
+            sawSpace = true
+        }
+        guard index < bytes.count else { return nil }
+        // One space between words; the word's first letter comes on the next call.
+        if sawSpace && started { return 0x20 }
+        started = true
+        index += 1
+        return lowercased(bytes[index - 1])
     }
 }

@@ -11,7 +11,7 @@ func checkPeerName(_ leaf: Certificate, _ peer: PeerName) throws(IoTCertError) {
         switch (peer, name.kind) {
         case (.dns(let host), .dnsName):
             if isValidDNSName(name.value, allowWildcard: true)
-                && dnsPatternMatches(name.value, host: host)
+                && dnsPatternMatches(name.value, host: withoutTrailingDot(host))
             {
                 return
             }
@@ -31,12 +31,22 @@ func validatePeerName(_ peer: PeerName) throws(IoTCertError) {
     switch peer {
     case .none: return
     case .dns(let host):
-        guard isValidDNSName(host, allowWildcard: false) else { throw .invalidPeerName }
+        guard isValidDNSName(withoutTrailingDot(host), allowWildcard: false) else {
+            throw .invalidPeerName
+        }
     case .ip(let address):
         guard address.count == 4 || address.count == 16 else { throw .invalidPeerName }
     case .email(let address):
         guard splitMailbox(address) != nil else { throw .invalidPeerName }
     }
+}
+
+/// A reference name with one trailing dot is the same absolute name without it (RFC 1034
+/// 3.1; RFC 6125 6.2.1 compares names without it): "www.example.com." is what a resolver
+/// configuration may hand over. Certificates never carry the dot.
+func withoutTrailingDot(_ host: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    guard host.count > 1, host[host.count - 1] == 0x2E else { return host }
+    return host.slice(0, host.count - 1)
 }
 
 /// Local parts compare exactly, domains without regard to case.
@@ -47,9 +57,11 @@ func mailboxesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) ->
 
 /// CABF BR 7.1.4.3 (and 7.1.2.7.2 for subscriber certificates): a TLS server certificate's
 /// commonName, when present, is a copy of one of its subjectAltName entries: a dNSName
-/// character for character, an iPAddress in its canonical text. A certificate that names one
-/// identity in its subject and another in its subjectAltName was misissued, and any client
-/// that still reads the commonName would see a different identity than we check.
+/// character for character (a copy, so case too, as webpki holds), an iPAddress in its
+/// canonical text. A certificate that names one identity in its subject and another in its
+/// subjectAltName was misissued, and a client that still reads the commonName would see a
+/// different identity than we check; but the identity checked is the subjectAltName's, so
+/// this is an issuance rule, checked by the strict profile only.
 ///
 /// Enforced where that danger exists: for a commonName that a legacy client could take for a
 /// host name or an address (see `couldBeHostIdentifier`). A label such as "Acme MQTT broker"

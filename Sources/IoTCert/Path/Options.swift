@@ -13,7 +13,8 @@ public enum Purpose: UInt8 {
 /// The identity the leaf must prove. Views into caller memory.
 public enum PeerName {
     case none
-    /// A DNS host name in ASCII (A-labels), without a trailing dot.
+    /// A DNS host name in ASCII (A-labels); one trailing dot (an absolute name,
+    /// "www.example.com.") is allowed and ignored.
     case dns(UnsafeRawBufferPointer)
     /// An IPv4 (4 bytes) or IPv6 (16 bytes) address in network order.
     case ip(UnsafeRawBufferPointer)
@@ -22,18 +23,25 @@ public enum PeerName {
 }
 
 /// The bounds of one verification. Each protects the device against a hostile or broken
-/// peer; exceeding one ends the verification with its own error.
+/// peer; exceeding one ends the verification with its own error. None is meant to refuse a
+/// valid chain the Web PKI or a private PKI sends: the work a search may do is bounded by
+/// candidatesMax, signaturesMax, nameComparisonsMax and stepsMax, not by the list's length.
 public struct Limits {
     /// Largest `depthMax` any caller may ask for: the size of the path record.
     public static let depthCeiling: UInt8 = 16
 
-    /// Most certificates in a path, leaf included, trust anchor excluded. Web PKI paths
-    /// have 2 to 4; webpki allows 6 sub-CAs. Default 8.
+    /// Most certificates in a path, leaf included, trust anchor excluded. Protects the
+    /// workspace: each level of the path is one frame (a parsed certificate) in it. Web PKI
+    /// paths have 2 to 4; webpki allows 6 sub-CAs. Default 8.
     public var depthMax: UInt8 = 8
-    /// Most certificates one peer may present. TLS servers send 2 to 4; a long list costs
-    /// candidate scans on every step. Default 16.
-    public var presentedMax: UInt8 = 16
-    /// Most issuer candidates (same name) considered for one certificate. Default 16.
+    /// Most certificates one peer may present. Protects the candidate scan: every search
+    /// step looks at each presented certificate's subject, so a list of thousands would make
+    /// each step slow before any budget is spent. A presented certificate costs the device
+    /// only a pointer, and real peers send long lists: BetterTLS's path-building suite sends
+    /// up to 36. Default 64.
+    public var presentedMax: UInt8 = 64
+    /// Most issuer candidates (same name) considered for one certificate. Protects against
+    /// a flood of same-named certificates each costing a parse. Default 16.
     public var candidatesMax: UInt8 = 16
     /// Signature checks one verification may spend: webpki's 100, chosen after Go's
     /// path-building denial of service (CVE-2018-16875). Each costs milliseconds on a
@@ -60,6 +68,10 @@ public struct VerifyOptions {
     public var limits = Limits()
     /// The signature memo to consult and fill; nil (the default) disables it.
     public var memo: SignatureMemo?
+    /// The strict profile: the issuance rules of RFC 5280 and the CABF BRs on top of the
+    /// validation rules (docs/validation-rules.md), for operators who hold their own PKI to
+    /// them. False (the default profile): validation rules only, as mainstream validators.
+    public var strict = false
 
     public init(time: Int64?, purpose: Purpose = .serverAuth, peerName: PeerName = .none) {
         self.time = time

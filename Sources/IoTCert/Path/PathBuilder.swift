@@ -141,7 +141,14 @@ struct PathSearch {
     mutating func run(_ frames: UnsafeMutablePointer<Frame>, _ result: inout VerifyResult)
         throws(IoTCertError)
     {
-        try startPath(frames)
+        let direct = try startPath(frames)
+        if direct >= 0 {
+            // The leaf is itself a trust anchor: the path is the leaf alone.
+            result.anchorIndex = Int32(direct)
+            result.pathLength = 1
+            result.path.set(0, frames[0].index)
+            return
+        }
         var depth = 1
         // Bounded by stepsMax: every iteration is one step.
         while depth > 0 {
@@ -173,23 +180,64 @@ struct PathSearch {
 
     /// Reads the leaf into the first frame and applies what depends on it alone. Kept out
     /// of `run` (never inlined) so that its temporaries are off the stack during the search.
+    /// Returns the anchor that is the leaf itself, or -1.
     @inline(never)
-    mutating func startPath(_ frames: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
+    mutating func startPath(_ frames: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int {
         failingIndex = 0
         try Frame.fill(frames, der: presented[0], index: 0)
-        try checkStartingCertificate(frames)
+        let direct = try directAnchor(frames)
+        try checkStartingCertificate(frames, trustedDirectly: direct >= 0)
         failingIndex = -1
-        try prepare(frames)
+        if direct < 0 { try prepare(frames) }
+        return direct
     }
 
     @inline(never)
-    func checkStartingCertificate(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
+    func checkStartingCertificate(_ frame: UnsafeMutablePointer<Frame>, trustedDirectly: Bool)
+        throws(IoTCertError)
+    {
         let leaf = UnsafePointer(frame)
         try time.check(notBefore: leaf.pointee.certificate.notBefore,
                        notAfter: leaf.pointee.certificate.notAfter)
-        try checkLeaf(leaf.pointee.certificate, purpose: options.purpose)
+        try checkLeaf(leaf.pointee.certificate, purpose: options.purpose,
+                      strict: options.strict, trustedDirectly: trustedDirectly)
         try checkKeyAllowed(leaf.pointee.certificate.publicKey)
         try checkPeerName(leaf.pointee.certificate, options.peerName)
+    }
+
+    /// The trust anchor that is the leaf itself (the operator trusts this very self-issued
+    /// certificate, as Go and Mbed TLS allow), or -1: an anchor certificate with the leaf's
+    /// exact encoding, or a bundle anchor, unexpired, with the leaf's subject and key. A
+    /// leaf that names another issuer is not trusted this way (Mbed TLS: its issuer's
+    /// trust, not its own, is what the operator stated by listing it). Every
+    /// check of the leaf still applies (time, purpose, name, algorithms); there is no
+    /// signature to check, since trust comes from the anchor, not from an issuer.
+    @inline(never)
+    func directAnchor(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int {
+        let leaf = UnsafePointer(frame)
+        guard leaf.pointee.certificate.isSelfIssued, store.anchorCount > 0 else { return -1 }
+        var digest: (UInt64, UInt64) = (0, 0)
+        if store.matchesByDigest {
+            var full = DigestBuffer()
+            try withUnsafeMutableBytes(of: &full) { (out) throws(IoTCertError) in
+                try Crypto.hash(IOTCERT_HASH_SHA256, leaf.pointee.certificate.subject, into: out)
+            }
+            digest = (full.words.0, full.words.1)
+        }
+        // Bounded by the store's anchor count (checked against UInt16.max).
+        for i in 0..<store.anchorCount {
+            let matched = withUnsafeBytes(of: &digest) {
+                store.anchorSubjectMatches(i, name: leaf.pointee.certificate.subject,
+                                           digest: $0)
+            }
+            guard matched else { continue }
+            // The leaf's own validity is checked as the leaf's; a bundle record's expiry too.
+            let certificate = (UnsafeRawPointer(leaf)
+                + MemoryLayout<Frame>.offset(of: \Frame.certificate)!)
+                .assumingMemoryBound(to: Certificate.self)
+            if store.anchorIsLeaf(i, certificate, now: time.now ?? time.lowerBound) { return i }
+        }
+        return -1
     }
 
     /// The next candidate for the issuer of `frame`'s certificate: an anchor number
@@ -241,7 +289,7 @@ struct PathSearch {
     /// the key-id pass takes those whose subjectKeyIdentifier equals the child's
     /// authorityKeyIdentifier, the other pass the rest.
     func candidateMatches(_ k: Int, child: Certificate, keyIDPass: Bool) -> Bool {
-        guard let subject = try? locateSubject(der(k)), subject.bytesEqual(child.issuer) else {
+        guard let subject = try? locateSubject(der(k)), namesMatch(subject, child.issuer) else {
             return false
         }
         let wanted = child.extensions.authorityKeyID

@@ -27,7 +27,7 @@ extension PathSearch {
     mutating func linkAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
         throws(IoTCertError)
     {
-        let anchor = try store.anchor(i)
+        let anchor = try store.anchor(i, strict: options.strict)
         try time.checkAnchor(notAfter: anchor.notAfter)
         try checkKeyAllowed(anchor.publicKey)
         try checkLink(frames, depth, issuerKey: anchor.publicKey,
@@ -97,7 +97,7 @@ extension PathSearch {
         try time.check(notBefore: c.pointee.certificate.notBefore,
                        notAfter: c.pointee.certificate.notAfter)
         try checkIssuer(c.pointee.certificate, intermediatesBelow: intermediatesBelow,
-                        purpose: options.purpose)
+                        purpose: options.purpose, strict: options.strict)
         try checkKeyAllowed(c.pointee.certificate.publicKey)
     }
 

@@ -121,7 +121,7 @@ public struct Bundle {
     func anchorSubjectMatches(_ i: Int, name: UnsafeRawBufferPointer,
                               digest: UnsafeRawBufferPointer) -> Bool {
         let a = anchor(i)
-        if a.subject.count > 0 { return a.subject.bytesEqual(name) }
+        if a.subject.count > 0 { return namesMatch(a.subject, name) }
         return a.subjectDigest.bytesEqual(digest)
     }
 }
@@ -226,7 +226,7 @@ extension TrustStore {
         self.init(source: .bundle(bundle),
                   functions: TrustSourceFunctions(
                       stored: bundleStored, anchorSubjectMatches: bundleAnchorMatches,
-                      anchor: bundleAnchor,
+                      anchor: bundleAnchor, isLeaf: bundleAnchorIsLeaf,
                       revoked: revocations.isEmpty ? nil : revocationListContains),
                   revocations: revocations, buildTime: bundle.buildTime,
                   anchorCount: bundle.anchorCount, storedCount: bundle.certificateCount,
@@ -259,7 +259,19 @@ private func bundleAnchorMatches(_ store: UnsafeRawPointer, _ i: Int, _ name: io
                                                                  count: subjectDigestLength))
 }
 
-private func bundleAnchor(_ store: UnsafeRawPointer, _ i: Int, _ out: UnsafeMutableRawPointer) {
+/// A bundle anchor is the leaf when it has the leaf's key and its record has not expired (the
+/// leaf's own validity is checked as the leaf's).
+private func bundleAnchorIsLeaf(_ store: UnsafeRawPointer, _ i: Int, _ leaf: UnsafeRawPointer,
+                                _ now: Int64) -> Bool {
+    guard let b = bundleIn(store) else { return false }
+    let anchor = b.anchor(i)
+    return anchor.publicKey.sameKey(leaf.assumingMemoryBound(to: Certificate.self).pointee.publicKey)
+        && now <= anchor.notAfter
+}
+
+/// Records are not certificates: the strict profile has nothing to add to them.
+private func bundleAnchor(_ store: UnsafeRawPointer, _ i: Int, _ strict: Bool,
+                          _ out: UnsafeMutableRawPointer) {
     guard let b = bundleIn(store) else { return }  // the outcome says invalidArgument
     out.assumingMemoryBound(to: AnchorOutcome.self).pointee.anchor = b.anchor(i)
 }

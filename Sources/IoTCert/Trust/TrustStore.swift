@@ -79,8 +79,11 @@ struct TrustSourceFunctions {
     /// digest of `name`, for anchors kept by digest.
     let anchorSubjectMatches: @convention(c) (UnsafeRawPointer, Int, iotcert_buffer,
                                               UnsafeRawPointer) -> Bool
-    /// Writes anchor i, or the reason it cannot be one, into `out` (an AnchorOutcome).
-    let anchor: @convention(c) (UnsafeRawPointer, Int, UnsafeMutableRawPointer) -> Void
+    /// Writes anchor i, or the reason it cannot be one, into `out` (an AnchorOutcome);
+    /// `strict` applies the strict profile to an anchor certificate.
+    let anchor: @convention(c) (UnsafeRawPointer, Int, Bool, UnsafeMutableRawPointer) -> Void
+    /// Whether anchor i is the leaf itself (`leaf`: its Certificate), unexpired at `now`.
+    let isLeaf: @convention(c) (UnsafeRawPointer, Int, UnsafeRawPointer, Int64) -> Bool
     /// Whether (issuer key id, serial) is revoked; nil when the store has no revocations.
     let revoked: (@convention(c) (UnsafeRawPointer, iotcert_buffer, iotcert_buffer) -> Bool)?
 }
@@ -142,7 +145,7 @@ public struct TrustStore {
                   functions: TrustSourceFunctions(
                       stored: certificateStoreStored,
                       anchorSubjectMatches: certificateStoreAnchorMatches,
-                      anchor: certificateStoreAnchor,
+                      anchor: certificateStoreAnchor, isLeaf: certificateStoreAnchorIsLeaf,
                       revoked: revocations.isEmpty ? nil : revocationListContains),
                   revocations: revocations, buildTime: buildTime, anchorCount: anchors.count,
                   storedCount: intermediates.count, policy: BundlePolicy(),
@@ -163,10 +166,10 @@ public struct TrustStore {
         }
     }
 
-    /// Anchor i, decoded.
-    public func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
+    /// Anchor i, decoded; `strict` applies the strict profile to an anchor certificate.
+    public func anchor(_ i: Int, strict: Bool = false) throws(IoTCertError) -> TrustAnchor {
         try withUnsafePointer(to: self) { (p) throws(IoTCertError) in
-            try TrustStoreReference(p).anchor(i)
+            try TrustStoreReference(p).anchor(i, strict: strict)
         }
     }
 }
@@ -197,13 +200,18 @@ struct TrustStoreReference {
 
     /// Inlined into the caller, so that the anchor is written straight into its frame.
     @inline(__always)
-    func anchor(_ i: Int) throws(IoTCertError) -> TrustAnchor {
+    func anchor(_ i: Int, strict: Bool = false) throws(IoTCertError) -> TrustAnchor {
         var out = AnchorOutcome(anchor: nil, error: .invalidArgument)
         withUnsafeMutablePointer(to: &out) {
-            pointer.pointee.functions.anchor(raw, i, UnsafeMutableRawPointer($0))
+            pointer.pointee.functions.anchor(raw, i, strict, UnsafeMutableRawPointer($0))
         }
         guard let anchor = out.anchor else { throw out.error }
         return anchor
+    }
+
+    /// Whether anchor i is the leaf `leaf` itself, unexpired at `now`.
+    func anchorIsLeaf(_ i: Int, _ leaf: UnsafePointer<Certificate>, now: Int64) -> Bool {
+        pointer.pointee.functions.isLeaf(raw, i, UnsafeRawPointer(leaf), now)
     }
 
     /// Whether the certificate with `serial` from the issuer whose key id is `issuerKeyID`
@@ -237,10 +245,17 @@ private func certificateStoreAnchorMatches(_ store: UnsafeRawPointer, _ i: Int,
     guard let subject = try? locateSubject(certificateLists(store).anchors[i]) else {
         return false
     }
-    return subject.bytesEqual(name.bytes)
+    return namesMatch(subject, name.bytes)
 }
 
-private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int,
+/// An anchor certificate is the leaf when it has the leaf's exact encoding.
+private func certificateStoreAnchorIsLeaf(_ store: UnsafeRawPointer, _ i: Int,
+                                          _ leaf: UnsafeRawPointer, _ now: Int64) -> Bool {
+    certificateLists(store).anchors[i]
+        .bytesEqual(leaf.assumingMemoryBound(to: Certificate.self).pointee.der)
+}
+
+private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int, _ strict: Bool,
                                     _ out: UnsafeMutableRawPointer) {
     let outcome = out.assumingMemoryBound(to: AnchorOutcome.self)
     do {
@@ -250,7 +265,7 @@ private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int,
         try withUnsafeMutablePointer(to: &c) { (p) throws(IoTCertError) in
             try Certificate.read(der, into: p)
         }
-        try checkAnchorCertificate(c)
+        try checkAnchorCertificate(c, strict: strict)
         outcome.pointee.anchor = TrustAnchor(certificate: c)
     } catch {
         outcome.pointee.error = error

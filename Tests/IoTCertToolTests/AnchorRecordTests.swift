@@ -95,6 +95,27 @@ final class AnchorRecordTests: XCTestCase {
         XCTAssertNil(openError(b))
     }
 
+    /// Two certificates of one root (same subject, key, constraints): one is dropped only
+    /// when the other is valid whenever it is, now that the device checks notBefore.
+    func testPackKeepsARenewedRootThatStartsLater() throws {
+        let files = ["anchor-current-root.der", "anchor-future-root.der"]
+        let inputs = try files.map {
+            InputObject(source: $0,
+                        der: [UInt8](try Data(contentsOf: Self.scenarios.appendingPathComponent($0))))
+        }
+        // In a window that starts before the re-issued root: both are needed.
+        let both = try Packer.pack(PackInputs(anchors: inputs),
+                                   options: PackOptions(validFrom: Self.t0,
+                                                        validUntil: Self.t0 + 365 * 86_400))
+        XCTAssertEqual(both.kept.count, 2, both.report)
+        // Once the re-issued root is valid, it covers the current one, which expires first.
+        let later = Self.t0 + 10 * 86_400
+        let one = try Packer.pack(PackInputs(anchors: inputs),
+                                  options: PackOptions(validFrom: later,
+                                                       validUntil: later + 86_400))
+        XCTAssertEqual(one.kept.map(\.source), ["anchor-future-root.der"], one.report)
+    }
+
     func testTheWriterRefusesWhatTheReaderWould() throws {
         var spec = AnchorSpec(algorithm: .ecP256, key: [4] + [UInt8](repeating: 1, count: 64),
                               exponent: [], subject: [0x30, 0])

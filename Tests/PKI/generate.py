@@ -1952,6 +1952,10 @@ def anchor_validity(pool: Pool, book: Book, b: Base) -> None:
               chain, "pathAnchorNotYetValid", None, time=None, build=not_before - 1)
     book.ok("anchor-valid-no-clock", "No clock; the bundle was built at the root's "
             "notBefore.", [root], chain, chain, root, time=None, build=not_before)
+    current = pool.root("anchor-current-root", top, valid=(T0 - YEAR, not_before + 5 * DAY))
+    book.ok("anchor-renewed-root", "The same root (subject and key) twice: the re-issued "
+            "certificate, listed first, is not yet valid; the current one ends the path.",
+            [root, current], chain, chain, current, time=not_before - 1)
 
 
 # ======================================================================= output

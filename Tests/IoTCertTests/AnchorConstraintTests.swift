@@ -93,6 +93,34 @@ final class AnchorConstraintTests: XCTestCase {
         }
     }
 
+    /// A format 2 bundle from an encoder that shares no code with the packer
+    /// (Tests/Fuzz/make-corpus.py, reading certificates with `cryptography`): its anchors
+    /// decode to what the DER trust store reads of the same certificates.
+    func testAnIndependentFormat2EncoderAgrees() throws {
+        let seed = try [UInt8](Data(contentsOf: Repo.root.appendingPathComponent(
+            "Tests/Fuzz/corpus/fuzz-bundle/seed-v2-anchor-constraints")))
+        let bytes = Array(seed.dropFirst())  // the harness's mode byte
+        XCTAssertEqual(formatVersion(of: bytes), 2)
+        let opened = try Bundle.open(pinned(bytes))
+        let files = ["anchor-eku-client-root", "anchor-pathlen0-root", "anchor-future-root",
+                     "anchor-eku-any-root", "nc-anchor-root"]
+        XCTAssertEqual(opened.anchorCount, files.count)
+        for (i, file) in files.enumerated() {
+            let want = TrustAnchor(certificate: try Certificate(
+                der: pinned(try Repo.data("scenarios/\(file).der"))))
+            let got = opened.anchor(i)
+            XCTAssertEqual(got.notBefore, want.notBefore, file)
+            XCTAssertEqual(got.notAfter, want.notAfter, file)
+            XCTAssertEqual(got.pathLength, want.pathLength, file)
+            XCTAssertEqual(got.purposes, want.purposes, file)
+            XCTAssertEqual(got.hasNameConstraints, want.hasNameConstraints, file)
+            XCTAssertTrue(got.permittedSubtrees.bytesEqual(want.permittedSubtrees), file)
+        }
+        XCTAssertEqual(opened.anchor(0).purposes, .clientAuth)
+        XCTAssertEqual(opened.anchor(1).pathLength, 0)
+        XCTAssertNil(opened.anchor(3).purposes)
+    }
+
     /// Format 1 bundles (written before anchors carried these constraints) still open and
     /// verify. The fuzzers' store bundle is one, written by Tests/Fuzz/make-corpus.py's own
     /// encoder, not by the packer.

@@ -67,10 +67,11 @@ public struct BundlePolicy {
 /// An opened, verified bundle: views into the caller's bytes.
 public struct Bundle {
     public let bytes: UnsafeRawBufferPointer
-    public let formatVersion: UInt16
     public let buildTime: Int64
     public let sequence: UInt32
     public let isSigned: Bool
+    /// Here, not first: the field fills padding (the C trust store's opaque words hold it).
+    public let formatVersion: UInt16
     public let policy: BundlePolicy
     let anchors: Span
     let certificates: Span
@@ -89,9 +90,9 @@ public struct Bundle {
         if let currentSequence, header.sequence <= currentSequence { throw .bundleRollback }
         var sections = try BundleSections(bytes, header)
         try sections.validate(bytes)
-        return Bundle(bytes: bytes, formatVersion: header.version,
-                      buildTime: header.buildTime, sequence: header.sequence,
-                      isSigned: header.isSigned, policy: sections.policy,
+        return Bundle(bytes: bytes, buildTime: header.buildTime, sequence: header.sequence,
+                      isSigned: header.isSigned, formatVersion: header.version,
+                      policy: sections.policy,
                       anchors: sections.anchors, certificates: sections.certificates,
                       deviceChain: sections.deviceChain, revocations: sections.revocations)
     }

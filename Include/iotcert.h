@@ -368,6 +368,9 @@ int iotcert_trust_init_certs(iotcert_trust *trust,
 /*
  * Opens a trust bundle (docs/bundle-format.md) in place into `trust`: nothing is copied, so
  * `bundle` (typically in flash) must stay readable and unchanged while `trust` is used.
+ * Format versions 1 and 2 are read; a version 2 anchor record also carries the anchor
+ * certificate's notBefore, pathLenConstraint and EKU purposes, enforced as for anchors given
+ * to iotcert_trust_init_certs (a version 1 record: expiry and name constraints only).
  *   bundle, len:       the bundle's bytes.
  *   signing_key, klen: NULL/0 to check integrity only; otherwise the owner's bundle-signing
  *                      key as an uncompressed P-256 point (klen 65): the bundle must carry a

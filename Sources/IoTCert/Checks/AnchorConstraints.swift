@@ -1,7 +1,7 @@
 // Trust anchor constraints (RFC 5937's idea, RFC 5280 6.1.1 (d) and 6.2): an anchor that
 // comes from a certificate vouches only for what that certificate allowed. Its validity is
 // checked by VerificationTime.checkAnchor and its name constraints with every issuer's; this
-// file holds the rest, which bound the path and the purpose. docs/validation-rules-anchors.md
+// file holds the rest, which bound the path and the purpose. docs/validation-rules.md
 // is the table of these rules.
 
 /// The purposes an anchor certificate's extendedKeyUsage leaves it: nil (every purpose) when

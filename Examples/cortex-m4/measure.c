@@ -8,7 +8,7 @@
  */
 #include "firmware.h"
 
-#ifndef FW_PORT_P256M
+#ifndef FW_NO_HEAP
 #include "mbedtls/memory_buffer_alloc.h"
 #endif
 
@@ -105,9 +105,10 @@ uint32_t fw_stack_size(void)
 
 /* --- Heap --------------------------------------------------------------------------------- */
 
-#ifdef FW_PORT_P256M
+#ifdef FW_NO_HEAP
 
-/* The P-256 port allocates nothing, so this image has no heap at all: every figure is 0. */
+/* The P-256 port and BearSSL allocate nothing, so their images have no heap: every figure
+ * is 0. */
 void fw_heap_init(void)
 {
 }
@@ -183,4 +184,4 @@ uint32_t fw_heap_size(void)
     return sizeof heap_buffer;
 }
 
-#endif /* FW_PORT_P256M */
+#endif /* FW_NO_HEAP */

@@ -14,6 +14,9 @@
 #   make tls-demo      TLS client whose certificate check is iotcert, against openssl s_server
 #   make bench         iotcert vs Mbed TLS 2.28 vs the bare crypto: time, instructions, heap
 #                      (prints the table, writes build/bench.md; BENCH_STRICT=1 fails on a miss)
+#   make readme-tables measure, then rewrite README.md's measured tables (footprint beside
+#                      BearSSL, the core's size per target, benchmark instruction counts)
+#   make readme-check  measure again and fail if README.md's footprint and size tables differ
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
@@ -25,7 +28,8 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -
     -module-name IoTCert -I Include -Xfrontend -disable-stack-protector -no-allocations \
     -Xfrontend -function-sections
 
-.PHONY: deps build embedded lib lib-sizes readme-tables readme-check test unit port-test capi-test limbo fixtures-check demo \
+.PHONY: deps build embedded lib lib-sizes readme-tables readme-check test unit port-test \
+    capi-test limbo fixtures-check demo \
     firmware-run firmware-check tls-demo host-example bench fuzz fuzz-smoke clean
 
 deps:
@@ -107,7 +111,33 @@ $(BUILD)/lib/%/libiotcert-core.a: $(CORE_SRCS) $(wildcard Include/*.h) Include/m
 # The core's code and read-only data on each target, every public function kept (a firmware
 # link with --gc-sections keeps less: see make -C Examples/cortex-m4 footprint).
 lib-sizes: deps
-	@bash Tests/Footprint/lib-sizes.sh $(LIB_TARGETS)
+	@mkdir -p $(BUILD)
+	@bash Tests/Footprint/lib-sizes.sh $(LIB_TARGETS) | tee $(LIB_SIZES_MD)
+
+# README.md's measured tables sit between <!-- NAME:begin --> and <!-- NAME:end --> markers and
+# are written only by the commands that measure them, from figures that repeat exactly (bytes,
+# emulated instruction counts, callgrind instruction counts; no wall times). After any change
+# to the core, the ports or the firmware: `make readme-tables`, then commit README.md.
+# `make test` runs readme-check on the footprint and size tables (about a minute beyond what
+# the firmware tests build anyway); the benchmark's table is not checked there, because
+# `make bench` takes several minutes of callgrind (BENCH_README=0 skips it here).
+FOOTPRINT_MD := $(BUILD)/firmware/footprint.md
+LIB_SIZES_MD := $(BUILD)/lib-sizes.md
+BENCH_README_MD := $(BUILD)/bench-readme.md
+BENCH_README ?= 1
+CHECKED_TABLES := footprint=$(FOOTPRINT_MD) lib-sizes=$(LIB_SIZES_MD)
+
+readme-tables: deps
+	$(MAKE) -C Examples/cortex-m4 footprint
+	$(MAKE) lib-sizes
+	$(if $(filter 1,$(BENCH_README)),$(MAKE) bench)
+	python3 Tests/Footprint/readme-tables.py --write README.md $(CHECKED_TABLES) \
+	    $(if $(filter 1,$(BENCH_README)),bench=$(BENCH_README_MD))
+
+readme-check: deps
+	$(MAKE) --no-print-directory -C Examples/cortex-m4 footprint > /dev/null
+	$(MAKE) --no-print-directory lib-sizes > /dev/null
+	python3 Tests/Footprint/readme-tables.py --check README.md $(CHECKED_TABLES)
 
 unit: build
 	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | tee $(BUILD)/swift-test.log | tail -n 40; \
@@ -188,7 +218,7 @@ firmware-check: deps
 	$(MAKE) -C Examples/cortex-m4 check core
 
 test: deps embedded port-test unit limbo fixtures-check capi-test host-example tls-demo \
-    firmware-check firmware-run fuzz-smoke
+    firmware-check firmware-run readme-check fuzz-smoke
 	@echo "make test: all suites passed"
 
 clean:

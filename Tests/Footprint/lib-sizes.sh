@@ -9,10 +9,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-echo "| target | core | code (.text) | read-only data | archive |"
+# 12345 -> 12,345, whatever the locale.
+commas() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+
+echo "| target | architecture of the object | code (.text) | read-only data | both |"
 echo "| --- | --- | ---: | ---: | ---: |"
 for t in "$@"; do
-    lib=build/lib/$t/libiotcert-core.a
     if ! make --no-print-directory -s lib TARGET="$t" > "build/lib-$t.log" 2>&1; then
         echo "| \`$t\` | does not build (build/lib-$t.log) | | | |"
         continue
@@ -23,5 +25,6 @@ for t in "$@"; do
         awk '/TagName: CPU_arch$/ {getline; sub(/.*Description: /, ""); print; exit}')
     [ -n "$arch" ] || arch=$(llvm-readelf -h "build/lib/$t/core.o" |
         awk -F: '/Machine:/ {gsub(/^ +/, "", $2); print $2}')
-    echo "| \`$t\` | $arch | $text | $rodata | $(stat -c %s "$lib") |"
+    echo "| \`$t\` | $arch | $(commas "$text") | $(commas "$rodata") |" \
+        "$(commas $((text + rodata))) |"
 done

@@ -22,7 +22,8 @@
 
 #include "p256-m.h"
 
-#include "mbedtls/sha256.h"
+/* chunks_valid and hash_sha256, shared with the Mbed TLS port. */
+#include "../IoTCertMbedTLS/iotcert_port_sha256.h"
 
 #include <string.h>
 
@@ -30,43 +31,6 @@
 #define P256_BYTES 32u
 
 /* ---- hashes ------------------------------------------------------------------------------ */
-
-/* Rejects what only a caller's bug produces, before any hashing starts. */
-static int chunks_valid(const iotcert_port_chunk *chunks, size_t count, const uint8_t *out)
-{
-    size_t i;
-
-    if (out == NULL || (chunks == NULL && count > 0)) {
-        return 0;
-    }
-    for (i = 0; i < count; i++) {
-        if (chunks[i].data == NULL && chunks[i].len > 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* 2.28's *_ret functions fail only in an alternative (hardware) implementation: a fault. */
-static int hash_sha256(const iotcert_port_chunk *chunks, size_t count, uint8_t *out)
-{
-    mbedtls_sha256_context ctx;
-    size_t i;
-    int ret;
-
-    mbedtls_sha256_init(&ctx);
-    ret = mbedtls_sha256_starts_ret(&ctx, 0);
-    for (i = 0; ret == 0 && i < count; i++) {
-        if (chunks[i].len > 0) {
-            ret = mbedtls_sha256_update_ret(&ctx, chunks[i].data, chunks[i].len);
-        }
-    }
-    if (ret == 0) {
-        ret = mbedtls_sha256_finish_ret(&ctx, out);
-    }
-    mbedtls_sha256_free(&ctx);
-    return ret == 0 ? IOTCERT_PORT_OK : IOTCERT_PORT_FAILURE;
-}
 
 int iotcert_port_hash(uint32_t hash_alg, const iotcert_port_chunk *chunks, size_t count,
                       uint8_t *out)

@@ -40,8 +40,9 @@ if ! command -v dpkg-source > /dev/null 2>&1; then
 fi
 state="$dir/.apt"
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 cat > "$state/sources.list" <<LIST
-deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main
+deb-src [signed-by=$keyring] http://deb.debian.org/debian $suite main
 LIST
 opts="-o Dir::Etc::SourceList=$state/sources.list -o Dir::Etc::SourceParts=/dev/null"
 opts="$opts -o Dir::State::Lists=$state/lists -o Dir::Cache=$state/cache"

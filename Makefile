@@ -4,7 +4,11 @@
 #                      emulated Cortex-M4 (installs missing system packages first)
 #   make test          every test (what CI runs)
 #   make embedded      the core as Embedded Swift, -no-allocations, x86_64 and armv7em
-#   make lib           build/libiotcert.a: the core (Embedded Swift) + the Mbed TLS port
+#   make lib           build/libiotcert.a: the core (Embedded Swift) + the Mbed TLS port;
+#                      PORT=p256m: build/libiotcert-p256m.a, the heap-free P-256 port instead;
+#                      TARGET=triple (thumbv6m-none-eabi, thumbv8m.main-none-eabi, ...): the
+#                      core alone for that target, build/lib/TRIPLE/libiotcert-core.a
+#   make lib-sizes     the core built for every target the toolchain allows, with its size
 #   make firmware-run  the Cortex-M4 firmware under QEMU
 #   make fuzz          every libFuzzer target, FUZZ_SECONDS (default 300) each
 #   make tls-demo      TLS client whose certificate check is iotcert, against openssl s_server
@@ -12,6 +16,9 @@
 #                      (prints the table, writes build/bench.md; BENCH_STRICT=1 fails on a miss)
 #   make mqtt-demo     a sensor reports to a real MQTT broker (mosquitto, 127.0.0.1) over
 #                      mutual TLS, iotcert checking the broker; then the emulated Cortex-M4
+#   make readme-tables measure, then rewrite README.md's measured tables (footprint beside
+#                      BearSSL, the core's size per target, benchmark instruction counts)
+#   make readme-check  measure again and fail if README.md's footprint and size tables differ
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
@@ -23,9 +30,9 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -
     -module-name IoTCert -I Include -Xfrontend -disable-stack-protector -no-allocations \
     -Xfrontend -function-sections
 
-.PHONY: deps build embedded lib test unit port-test capi-test limbo fixtures-check demo \
-    firmware-run firmware-check tls-demo host-example bench fuzz fuzz-smoke mqtt-demo mqtt-test \
-    clean
+.PHONY: deps build embedded lib lib-sizes readme-tables readme-check test unit port-test \
+    capi-test limbo fixtures-check demo firmware-run firmware-check tls-demo host-example bench \
+    fuzz fuzz-smoke mqtt-demo mqtt-test clean
 
 deps:
 	@.ci/install-deps
@@ -37,35 +44,132 @@ embedded: deps
 	.ci/check-embedded
 
 # The static library a plain C program links with -lmbedcrypto and nothing from Swift.
-# MESSAGES=0 builds it without the error sentences (-D IOTCERT_NO_MESSAGES: iotcert_strerror
-# returns the code's short name) as build/libiotcert-nomsg.a.
-MESSAGES ?= 1
-LIB_SUFFIX := $(if $(filter 0,$(MESSAGES)),-nomsg)
-LIB_DIR := $(BUILD)/lib$(LIB_SUFFIX)
-LIB_FLAGS := $(if $(filter 0,$(MESSAGES)),-D IOTCERT_NO_MESSAGES)
-lib: deps $(BUILD)/libiotcert$(LIB_SUFFIX).a
+# PORT chooses the crypto port at build time: mbedtls (Sources/IoTCertMbedTLS, P-256, P-384,
+# RSA) or p256m (Sources/IoTCertP256m: P-256 and SHA-256 only, no heap; p256-m comes from
+# Debian's Mbed TLS 3.6 source, fetched into build/debian-src on first use). A C program
+# links either archive with -lmbedcrypto (the p256m one takes only SHA-256 from it).
+PORT ?= mbedtls
+TARGET ?= x86_64-unknown-linux-gnu
+# Bare-metal targets whose core `make lib-sizes` reports. Swift 6.3's embedded standard
+# library has modules for armv6m (Cortex-M0+ is ARMv6-M) and armv7em but none for ARMv8-M:
+# the Cortex-M33 build is armv7em code (a subset of ARMv8-M Mainline with DSP) tuned and
+# tagged for cortex-m33. thumbv7em-none-eabihf is the Cortex-M4F of Examples/cortex-m4.
+LIB_TARGETS := thumbv6m-none-eabi thumbv7em-none-eabihf thumbv8m.main-none-eabi \
+    riscv32-none-none-eabi
+SWIFT_TARGET.thumbv6m-none-eabi := -target armv6m-none-none-eabi
+SWIFT_TARGET.thumbv7em-none-eabihf := -target armv7em-none-none-eabi
+SWIFT_TARGET.thumbv8m.main-none-eabi := -target armv7em-none-none-eabi -target-cpu cortex-m33
+swift_target = $(or $(SWIFT_TARGET.$(1)),-target $(1))
 
-$(LIB_DIR)/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulemap
-	@mkdir -p $(LIB_DIR)
-	swiftc -target x86_64-unknown-linux-gnu $(EMBEDDED_FLAGS) $(LIB_FLAGS) -Xcc -fPIC \
+# MESSAGES=0 builds the host library without the error sentences (-D IOTCERT_NO_MESSAGES:
+# iotcert_strerror returns the code's name), as build/libiotcert[-p256m]-nomsg.a.
+MESSAGES ?= 1
+NOMSG := $(filter 0,$(MESSAGES))
+
+ifeq ($(TARGET),x86_64-unknown-linux-gnu)
+lib: deps $(BUILD)/libiotcert$(if $(filter p256m,$(PORT)),-p256m)$(if $(NOMSG),-nomsg).a
+else
+lib: deps $(BUILD)/lib/$(TARGET)/libiotcert-core.a
+endif
+
+$(BUILD)/lib/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulemap
+	@mkdir -p $(BUILD)/lib
+	swiftc -target x86_64-unknown-linux-gnu $(EMBEDDED_FLAGS) -Xcc -fPIC -c $(CORE_SRCS) -o $@
+
+$(BUILD)/lib-nomsg/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulemap
+	@mkdir -p $(BUILD)/lib-nomsg
+	swiftc -target x86_64-unknown-linux-gnu $(EMBEDDED_FLAGS) -D IOTCERT_NO_MESSAGES -Xcc -fPIC \
 	    -c $(CORE_SRCS) -o $@
 
-$(LIB_DIR)/port.o: Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c Include/iotcert_port.h
-	@mkdir -p $(LIB_DIR)
+$(BUILD)/lib/port.o: Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c \
+    Sources/IoTCertMbedTLS/iotcert_port_sha256.h Include/iotcert_port.h
+	@mkdir -p $(BUILD)/lib
 	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
 	    -I Sources/IoTCertMbedTLS/include -c $< -o $@
 
-$(BUILD)/libiotcert$(LIB_SUFFIX).a: $(LIB_DIR)/core.o $(LIB_DIR)/port.o
+$(BUILD)/libiotcert.a: $(BUILD)/lib/core.o $(BUILD)/lib/port.o
 	rm -f $@
 	ar rcs $@ $^
 	@echo "lib: $@ ($$(stat -c %s $@) bytes)"
+
+$(BUILD)/libiotcert-nomsg.a: $(BUILD)/lib-nomsg/core.o $(BUILD)/lib/port.o
+	rm -f $@
+	ar rcs $@ $^
+	@echo "lib: $@ ($$(stat -c %s $@) bytes)"
+
+# p256-m's directory inside the fetched Mbed TLS 3.6 tree.
+P256M_DIR = $(shell sh Examples/cortex-m4/fetch-debian-source.sh mbedtls trixie \
+    $(BUILD)/debian-src/trixie | tail -n 1)/3rdparty/p256-m/p256-m
+
+$(BUILD)/lib/p256-m.o:
+	@mkdir -p $(BUILD)/lib
+	cc -std=c99 -O2 -fPIC -ffunction-sections -DMBEDTLS_PSA_P256M_DRIVER_ENABLED \
+	    -I Sources/IoTCertP256m/shim -I $(P256M_DIR) -c $(P256M_DIR)/p256-m.c -o $@
+
+$(BUILD)/lib/port-p256m.o: Sources/IoTCertP256m/iotcert_port_p256m.c Include/iotcert_port.h \
+    Sources/IoTCertMbedTLS/iotcert_port_sha256.h \
+    $(BUILD)/lib/p256-m.o
+	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
+	    -I $(P256M_DIR) -c $< -o $@
+
+$(BUILD)/libiotcert-p256m.a: $(BUILD)/lib/core.o $(BUILD)/lib/port-p256m.o $(BUILD)/lib/p256-m.o
+	rm -f $@
+	ar rcs $@ $^
+	@echo "lib: $@ ($$(stat -c %s $@) bytes)"
+
+$(BUILD)/libiotcert-p256m-nomsg.a: $(BUILD)/lib-nomsg/core.o $(BUILD)/lib/port-p256m.o \
+    $(BUILD)/lib/p256-m.o
+	rm -f $@
+	ar rcs $@ $^
+	@echo "lib: $@ ($$(stat -c %s $@) bytes)"
+
+# The core alone for a bare-metal target: the port is C that the firmware's own toolchain
+# builds (Examples/cortex-m4 shows how).
+$(BUILD)/lib/%/libiotcert-core.a: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulemap
+	@mkdir -p $(@D)
+	swiftc $(call swift_target,$*) $(EMBEDDED_FLAGS) -module-cache-path $(BUILD)/lib/module-cache \
+	    -c $(CORE_SRCS) -o $(@D)/core.o
+	rm -f $@
+	llvm-ar rcs $@ $(@D)/core.o
+	@echo "lib: $@ ($$(stat -c %s $@) bytes)"
+
+# The core's code and read-only data on each target, every public function kept (a firmware
+# link with --gc-sections keeps less: see make -C Examples/cortex-m4 footprint).
+lib-sizes: deps
+	@mkdir -p $(BUILD)
+	@bash Tests/Footprint/lib-sizes.sh $(LIB_TARGETS) | tee $(LIB_SIZES_MD)
+
+# README.md's measured tables sit between <!-- NAME:begin --> and <!-- NAME:end --> markers and
+# are written only by the commands that measure them, from figures that repeat exactly (bytes,
+# emulated instruction counts, callgrind instruction counts; no wall times). After any change
+# to the core, the ports or the firmware: `make readme-tables`, then commit README.md.
+# `make test` runs readme-check on the footprint and size tables (about a minute beyond what
+# the firmware tests build anyway); the benchmark's table is not checked there, because
+# `make bench` takes several minutes of callgrind (BENCH_README=0 skips it here).
+FOOTPRINT_MD := $(BUILD)/firmware/footprint.md
+LIB_SIZES_MD := $(BUILD)/lib-sizes.md
+BENCH_README_MD := $(BUILD)/bench-readme.md
+BENCH_README ?= 1
+CHECKED_TABLES := footprint=$(FOOTPRINT_MD) lib-sizes=$(LIB_SIZES_MD)
+
+readme-tables: deps
+	$(MAKE) -C Examples/cortex-m4 footprint
+	$(MAKE) lib-sizes
+	$(if $(filter 1,$(BENCH_README)),$(MAKE) bench)
+	python3 Tests/Footprint/readme-tables.py --write README.md $(CHECKED_TABLES) \
+	    $(if $(filter 1,$(BENCH_README)),bench=$(BENCH_README_MD))
+
+readme-check: deps
+	$(MAKE) --no-print-directory -C Examples/cortex-m4 footprint > /dev/null
+	$(MAKE) --no-print-directory lib-sizes > /dev/null
+	python3 Tests/Footprint/readme-tables.py --check README.md $(CHECKED_TABLES)
 
 unit: build
 	swift test $(SWIFT_BUILD_FLAGS) 2>&1 | tee $(BUILD)/swift-test.log | tail -n 40; \
 	    exit $${PIPESTATUS[0]}
 
 port-test: deps
-	bash Tests/CPort/run.sh
+	sh Tests/CPort/run.sh
 
 # x509-limbo and the third-party suite (../shared/conformance): zero wrongly accepted, every
 # wrong rejection listed with its reason (Tests/Conformance/*-exceptions.json), and every
@@ -163,7 +267,7 @@ firmware-check: deps
 	$(MAKE) -C Examples/cortex-m4 check core
 
 test: deps embedded port-test unit limbo fixtures-check capi-test host-example tls-demo \
-    mqtt-test firmware-check firmware-run fuzz-smoke
+    mqtt-test firmware-check firmware-run readme-check fuzz-smoke
 	@echo "make test: all suites passed"
 
 clean:

@@ -17,8 +17,10 @@
  * basicConstraints (cA on every issuer, pathLenConstraint); keyUsage (keyCertSign on
  * issuers, digitalSignature on TLS leaves when present); extended key usage on the leaf and
  * as a constraint on CAs; name constraints (dNSName, iPAddress, rfc822Name, directoryName)
- * from every CA and trust anchor; the leaf's subjectAltName against the expected DNS name
- * (RFC 6125 wildcards), IP address or email; unknown critical extensions; algorithm policy
+ * from every CA and trust anchor; a trust anchor certificate's own constraints (RFC 5937's
+ * idea: its validity, pathLenConstraint and extended key usage bound the paths it
+ * validates, as they bound paths through an intermediate); the leaf's subjectAltName
+ * against the expected DNS name (RFC 6125 wildcards), IP address or email; unknown critical extensions; algorithm policy
  * (ECDSA P-256/P-384 with SHA-256/384/512, RSA PKCS#1 v1.5 2048..4096 bits; SHA-1 and MD5
  * refused); revoked serials from the trust store; and the limits below.
  *
@@ -239,6 +241,14 @@ extern "C" {
 /** A TLS server leaf's commonName is not a character-for-character copy of one of its
  *  subjectAltName entries (CABF BR 7.1.4.3). */
 #define IOTCERT_ERR_PATH_COMMON_NAME_MISMATCH 154
+/* 160..164: trust anchor constraints (the anchor certificate's own EKU, pathLen, validity). */
+/** A trust anchor certificate's extended key usage excludes the purpose. */
+#define IOTCERT_ERR_PATH_ANCHOR_EXTENDED_KEY_USAGE 160
+/** More non-self-issued intermediates below a trust anchor than its pathLenConstraint
+ *  allows. */
+#define IOTCERT_ERR_PATH_ANCHOR_LENGTH_EXCEEDED 161
+/** A trust anchor whose validity begins after the verification time. */
+#define IOTCERT_ERR_PATH_ANCHOR_NOT_YET_VALID 162
 
 /* --- The trust bundle (192..223) --- */
 /** The bundle does not start with the iotcert magic. */
@@ -339,8 +349,14 @@ const char *iotcert_strerror(int status);
  * long as `trust` is used:
  *   anchors, n_anchors:   trust anchors as DER certificates (at least one). Each must be a
  *                         CA certificate (basicConstraints cA=TRUE, keyCertSign when
- *                         keyUsage is present); its subject, key, name constraints and
- *                         expiry are trusted. It need not be self-signed.
+ *                         keyUsage is present); its subject and key are trusted, within
+ *                         its own constraints: name constraints, validity (both ends; with
+ *                         IOTCERT_FLAG_TIME_UNKNOWN judged at build_time,
+ *                         IOTCERT_ERR_PATH_ANCHOR_EXPIRED / _NOT_YET_VALID), its
+ *                         pathLenConstraint (_PATH_ANCHOR_LENGTH_EXCEEDED) and its extended
+ *                         key usage unless it has anyExtendedKeyUsage
+ *                         (_PATH_ANCHOR_EXTENDED_KEY_USAGE). A bundle's anchors (format 2)
+ *                         carry the same constraints. It need not be self-signed.
  *   stored, n_stored:     certificates the device keeps to complete paths (intermediates),
  *                         not trusted by themselves. May be NULL when n_stored is 0.
  *   revocations, len:     revoked serials in the layout of docs/bundle-format.md
@@ -397,6 +413,9 @@ static inline int iotcert_trust_init_certs(iotcert_trust *trust,
 /*
  * Opens a trust bundle (docs/bundle-format.md) in place into `trust`: nothing is copied, so
  * `bundle` (typically in flash) must stay readable and unchanged while `trust` is used.
+ * Format versions 1 and 2 are read; a version 2 anchor record also carries the anchor
+ * certificate's notBefore, pathLenConstraint and EKU purposes, enforced as for anchors given
+ * to iotcert_trust_init_certs (a version 1 record: expiry and name constraints only).
  *   bundle, len:       the bundle's bytes.
  *   signing_key, klen: NULL/0 to check integrity only; otherwise the owner's bundle-signing
  *                      key as an uncompressed P-256 point (klen 65): the bundle must carry a

@@ -3,7 +3,9 @@
  *
  * The core never touches a hash or a big number itself. Every digest and every signature
  * check goes through the four functions below, so that firmware can back them with Mbed TLS
- * (the default port, Sources/IoTCertMbedTLS), a hardware crypto block, or anything else.
+ * (the default port, Sources/IoTCertMbedTLS), with p256-m for a P-256-only product that
+ * allocates nothing (Sources/IoTCertP256m: it answers IOTCERT_PORT_UNSUPPORTED for P-384,
+ * RSA, SHA-384 and SHA-512), a hardware crypto block, or anything else.
  *
  * Contract, for every function:
  *  - inputs are read only during the call and never retained;

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Generate the firmware's test chains (a C header) from the committed test PKI.
 
-    gen-chains.py SCENARIOS_DIR ROOT OUT.h [NAME ...]
+    gen-chains.py [--p256-only] SCENARIOS_DIR ROOT OUT.h [NAME ...]
 
 SCENARIOS_DIR is Tests/Fixtures/scenarios (scenarios.json and the DER files it names), ROOT the
 repository (for Include/iotcert.h and Sources/IoTCert/Errors/IoTCertError.swift), OUT.h the header to
 write (under build/firmware: generated at build time, never committed). NAMEs replace the
-default selection below.
+default selection below. --p256-only keeps the cases whose every certificate has a P-256 key
+and an ECDSA-with-SHA-256 signature: what the heap-free P-256 port (PORT=p256m) can verify.
 
 The header holds, for each selected scenario: its anchors, stored and presented certificates as
 `static const` DER arrays (so they sit in flash; a certificate used by several cases is emitted
@@ -53,6 +54,32 @@ PEER_KINDS = {"dns": "IOTCERT_PEER_DNS", "ip": "IOTCERT_PEER_IP", "email": "IOTC
 LIMITS = {"depthMax": "depth_max", "presentedMax": "presented_max",
           "candidatesMax": "candidates_max", "signaturesMax": "signatures_max",
           "nameComparisonsMax": "name_comparisons_max"}
+
+
+# DER of the algorithm OIDs a certificate names (OBJECT IDENTIFIER tag, length, value).
+OID_P256 = bytes.fromhex("06082a8648ce3d030107")            # prime256v1
+OID_ECDSA_SHA256 = bytes.fromhex("06082a8648ce3d040302")    # ecdsa-with-SHA256
+OTHER_ALGORITHMS = [bytes.fromhex(h) for h in (
+    "06052b81040022",          # secp384r1
+    "06052b81040023",          # secp521r1
+    "06082a8648ce3d040303",    # ecdsa-with-SHA384
+    "06082a8648ce3d040304",    # ecdsa-with-SHA512
+    "06092a864886f70d010101",  # rsaEncryption
+    "06092a864886f70d01010a",  # RSASSA-PSS
+    "06032b6570",              # Ed25519
+)]
+
+
+def p256_only(directory: Path, row: dict) -> bool:
+    """Every certificate names P-256 and ECDSA-SHA-256 and no other key or signature algorithm
+    (an OID search: the committed fixtures put these OIDs nowhere else)."""
+    for file in row["anchors"] + row["stored"] + row["presented"]:
+        der = (directory / file).read_bytes()
+        if OID_P256 not in der or OID_ECDSA_SHA256 not in der:
+            return False
+        if any(oid in der for oid in OTHER_ALGORITHMS):
+            return False
+    return True
 
 
 def fail(message: str) -> None:
@@ -214,13 +241,15 @@ def status_names(macros: dict[int, str]) -> list[str]:
             + ["    default: return \"(unknown status)\";", "    }", "}"])
 
 
-def generate(directory: Path, root: Path, names: list[str]) -> str:
+def generate(directory: Path, root: Path, names: list[str], only_p256: bool) -> str:
     document = json.loads((directory / "scenarios.json").read_text())
     rows = {row["name"]: row for row in document["scenarios"]}
     macros, cases = status_macros(root), swift_cases(root)
     missing = [n for n in names if n not in rows]
     if missing:
         fail(f"not in {directory / 'scenarios.json'}: {', '.join(missing)}")
+    if only_p256:
+        names = [n for n in names if p256_only(directory, rows[n])]
 
     header = Header(directory)
     header.lines += [
@@ -243,14 +272,17 @@ def generate(directory: Path, root: Path, names: list[str]) -> str:
 
 
 def main() -> int:
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    only_p256 = args[:1] == ["--p256-only"]
+    args = args[1:] if only_p256 else args
+    if len(args) < 3:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    directory, root, output = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    names = sys.argv[4:] or DEFAULT_SELECTION
+    directory, root, output = Path(args[0]), Path(args[1]), Path(args[2])
+    names = args[3:] or DEFAULT_SELECTION
     if not (directory / "scenarios.json").is_file():
         fail(f"{directory / 'scenarios.json'} not found (run Tests/PKI/generate.py)")
-    text = generate(directory, root, names)
+    text = generate(directory, root, names, only_p256)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     return 0

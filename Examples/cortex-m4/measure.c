@@ -8,7 +8,9 @@
  */
 #include "firmware.h"
 
+#ifndef FW_NO_HEAP
 #include "mbedtls/memory_buffer_alloc.h"
+#endif
 
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
@@ -103,6 +105,40 @@ uint32_t fw_stack_size(void)
 
 /* --- Heap --------------------------------------------------------------------------------- */
 
+#ifdef FW_NO_HEAP
+
+/* The P-256 port and BearSSL allocate nothing, so their images have no heap: every figure
+ * is 0. */
+void fw_heap_init(void)
+{
+}
+
+void fw_heap_peak_reset(void)
+{
+}
+
+fw_heap_usage fw_heap_peak(void)
+{
+    return (fw_heap_usage){0, 0};
+}
+
+fw_heap_usage fw_heap_current(void)
+{
+    return (fw_heap_usage){0, 0};
+}
+
+uint32_t fw_heap_bound(fw_heap_usage usage)
+{
+    return usage.bytes;
+}
+
+uint32_t fw_heap_size(void)
+{
+    return 0;
+}
+
+#else
+
 #ifndef FW_HEAP_BYTES
 /* Enough for a P-384 verification with both curve groups cached; `make HEAP=n` to probe. */
 #define FW_HEAP_BYTES 16384
@@ -147,3 +183,5 @@ uint32_t fw_heap_size(void)
 {
     return sizeof heap_buffer;
 }
+
+#endif /* FW_NO_HEAP */

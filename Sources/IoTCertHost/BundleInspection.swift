@@ -20,6 +20,13 @@ public struct AnchorInfo: Codable {
     public let nameConstraints: NameConstraintsInfo?
     /// RFC 3339, or nil when the anchor has no recorded expiry.
     public let notAfter: String?
+    /// RFC 3339, or nil when the anchor has no recorded start of validity.
+    public let notBefore: String?
+    /// The anchor's pathLenConstraint, or nil when it has none.
+    public let pathLength: Int?
+    /// The purposes the anchor may validate ("serverAuth", "clientAuth"; empty: neither),
+    /// or nil when it may validate every purpose.
+    public let purposes: [String]?
     public let recordBytes: Int
 }
 
@@ -127,6 +134,9 @@ public struct BundleInspection: Codable {
                                           excluded: GeneralNameText.subtrees(a.excludedSubtrees))
                     : nil,
                 notAfter: a.notAfter == Int64.max ? nil : TimeText.format(a.notAfter),
+                notBefore: a.notBefore == Int64.min ? nil : TimeText.format(a.notBefore),
+                pathLength: a.pathLength >= 0 ? Int(a.pathLength) : nil,
+                purposes: a.purposes.map(KeyText.extendedKeyUsage),
                 recordBytes: i < sizes.count ? sizes[i] : 0)
         }
     }

@@ -18,6 +18,12 @@ public struct AnchorSpec {
     public var nameConstraints: [UInt8]?
     /// Expiry in seconds since 1970 (kept when not nil).
     public var notAfter: Int64?
+    /// Format version 2's anchor constraints, each kept when not nil: the start of validity
+    /// (seconds since 1970), the pathLenConstraint, and the purposes the EKU allows
+    /// (BundleLayout.anchorPurposeBits: serverAuth 1, clientAuth 2).
+    public var notBefore: Int64?
+    public var pathLength: UInt8?
+    public var purposes: UInt8?
 
     public init(algorithm: KeyAlgorithm, key: [UInt8], exponent: [UInt8], subject: [UInt8],
                 keepFullSubject: Bool = false, nameConstraints: [UInt8]? = nil,
@@ -40,6 +46,17 @@ public struct AnchorSpec {
         self.init(algorithm: c.publicKey.algorithm, key: Array(c.publicKey.key),
                   exponent: Array(c.publicKey.exponent), subject: Array(c.subject),
                   nameConstraints: nc, notAfter: keepExpiry ? c.notAfter : nil)
+        keepConstraints(of: c)
+    }
+
+    /// Keeps what certificate `c` constrains an anchor to beyond its name constraints and
+    /// expiry, read as the device's DER trust store reads it (TrustAnchor(certificate:)).
+    public mutating func keepConstraints(of c: Certificate) {
+        let anchor = TrustAnchor(certificate: c)
+        // Before 1970 bounds nothing a device can be told.
+        notBefore = anchor.notBefore >= 0 ? anchor.notBefore : nil
+        pathLength = anchor.pathLength >= 0 ? UInt8(anchor.pathLength) : nil
+        purposes = anchor.purposes.map { $0.raw & BundleLayout.anchorPurposeBits }
     }
 
     /// The record's bytes, padded to 4.
@@ -48,13 +65,26 @@ public struct AnchorSpec {
         if keepFullSubject { flags |= BundleLayout.anchorFullSubject }
         if nameConstraints != nil { flags |= BundleLayout.anchorNameConstraints }
         if notAfter != nil { flags |= BundleLayout.anchorExpiry }
+        if notBefore != nil { flags |= BundleLayout.anchorNotBefore }
+        if pathLength != nil { flags |= BundleLayout.anchorPathLength }
+        if purposes != nil { flags |= BundleLayout.anchorPurposes }
         var out: [UInt8] = [algorithm.rawValue, flags]
         out.appendLE16(UInt16(key.count))
-        if let notAfter {
-            guard notAfter >= 0, notAfter <= Int64(UInt32.max) else {
+        for time in [notAfter, notBefore].compactMap({ $0 }) {
+            guard time >= 0, time <= Int64(UInt32.max) else {
                 throw BundleWriterError.expiryOutOfRange
             }
-            out.appendLE32(UInt32(notAfter))
+            out.appendLE32(UInt32(time))
+        }
+        if let notBefore, notBefore > notAfter ?? Int64.max {
+            throw BundleWriterError.expiryOutOfRange
+        }
+        if let pathLength { out.append(pathLength) }
+        if let purposes {
+            guard purposes & ~BundleLayout.anchorPurposeBits == 0 else {
+                throw BundleWriterError.purposesOutOfRange
+            }
+            out.append(purposes)
         }
         if algorithm == .rsa {
             out.append(UInt8(exponent.count))
@@ -78,13 +108,17 @@ public struct AnchorSpec {
 
 public enum BundleWriterError: Error, CustomStringConvertible {
     case expiryOutOfRange
+    case purposesOutOfRange
     case tooManyRecords
     case noAnchors
     case signatureTooLong
 
     public var description: String {
         switch self {
-        case .expiryOutOfRange: return "an anchor's expiry does not fit the format (1970...2106)"
+        case .expiryOutOfRange:
+            return "an anchor's validity does not fit the format (1970...2106, not before "
+                + "no later than not after)"
+        case .purposesOutOfRange: return "an anchor's purposes hold bits other than 0 and 1"
         case .tooManyRecords: return "more than 65,534 anchors or certificates in one section"
         case .noAnchors: return "a bundle needs at least one trust anchor"
         case .signatureTooLong: return "the signature is longer than 72 bytes"

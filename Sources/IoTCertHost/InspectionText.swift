@@ -44,6 +44,14 @@ extension BundleInspection {
                      "      \(a.key), key sha256 \(a.keySHA256)..., expires "
                          + "\(a.notAfter ?? "never (no expiry recorded)"), "
                          + "\(a.recordBytes) bytes"]
+        var bounds: [String] = []
+        if let from = a.notBefore { bounds.append("valid from \(from)") }
+        if let p = a.pathLength { bounds.append("pathLen \(p)") }
+        if let purposes = a.purposes {
+            bounds.append("purposes " + (purposes.isEmpty ? "none of TLS server or client"
+                : purposes.joined(separator: ",")))
+        }
+        if !bounds.isEmpty { lines.append("      " + bounds.joined(separator: "; ")) }
         if let nc = a.nameConstraints { lines += constraintLines(nc) }
         return lines
     }

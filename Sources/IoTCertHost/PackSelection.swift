@@ -150,19 +150,22 @@ final class PackSelection {
                 usable.append(c)
             }
         }
-        // Same subject, key and name constraints: one compact anchor says it all; keep the
-        // one that lasts longest (a re-issued root with a new self-signature and expiry).
+        // Same subject, key and constraints: one compact anchor says it all when its validity
+        // covers the other's in the window (a re-issued root with a new self-signature and
+        // expiry). One that starts later does not cover: the device checks notBefore too.
         for c in usable {
             let twins = usable.filter {
-                $0.cert.sameEntity(c.cert)
+                $0.decision != c.decision && $0.cert.sameEntity(c.cert)
                     && $0.cert.nameConstraintsDER == c.cert.nameConstraintsDER
+                    && sameConstraints($0.cert, c.cert)
             }
-            // The latest expiry wins; among equals, the first given.
-            let best = twins.max {
+            // Among twins of equal validity, the first given is kept.
+            if let best = twins.filter({ covers($0, c) }).max(by: {
                 ($0.cert.notAfter, -$0.decision) < ($1.cert.notAfter, -$1.decision)
-            } ?? c
-            if best.decision != c.decision {
-                drop(c, "same subject and key as \(best.cert.source), which expires later "
+            }) {
+                drop(c, "same subject, key and constraints as \(best.cert.source), which is "
+                    + "valid whenever this one is and expires "
+                    + "\(best.cert.notAfter == c.cert.notAfter ? "with" : "after") it "
                     + "(\(TimeText.date(best.cert.notAfter)))")
                 continue
             }
@@ -175,10 +178,27 @@ final class PackSelection {
         }
     }
 
-    /// When the anchor can end a path: from the window's start to its expiry (the bundle
-    /// keeps no notBefore for anchors, and the device checks none).
+    /// When the anchor can end a path: its validity, inside the window.
     func anchorTimes(_ c: Candidate) -> TimeSet {
-        guard c.cert.notAfter >= rules.window.lowerBound else { return .empty }
-        return TimeSet([rules.window.lowerBound...min(c.cert.notAfter, rules.window.upperBound)])
+        let from = max(c.cert.notBefore, rules.window.lowerBound)
+        let until = min(c.cert.notAfter, rules.window.upperBound)
+        guard from <= until else { return .empty }
+        return TimeSet([from...until])
+    }
+
+    /// Whether anchor `a` is usable at every instant of the window that `b` is, and `a`
+    /// was given first when they are usable at the same instants.
+    func covers(_ a: Candidate, _ b: Candidate) -> Bool {
+        let start = { (c: Candidate) in max(c.cert.notBefore, self.rules.window.lowerBound) }
+        guard start(a) <= start(b), a.cert.notAfter >= b.cert.notAfter else { return false }
+        return start(a) < start(b) || a.cert.notAfter > b.cert.notAfter
+            || a.decision < b.decision
+    }
+
+    /// The same pathLenConstraint and EKU purposes, as the device reads them.
+    func sameConstraints(_ a: HostCertificate, _ b: HostCertificate) -> Bool {
+        let x = TrustAnchor(certificate: a.certificate)
+        let y = TrustAnchor(certificate: b.certificate)
+        return x.pathLength == y.pathLength && x.purposes == y.purposes
     }
 }

@@ -196,11 +196,14 @@ extension PackSelection {
     }
 
     /// The compact anchor: key, subject (digest or DER), name constraints, expiry (omitted
-    /// only when it does not fit the format's 32 bits, i.e. after 2106: "never").
+    /// only when it does not fit the format's 32 bits, i.e. after 2106: "never"), and the
+    /// certificate's notBefore, pathLenConstraint and EKU purposes.
     func anchorSpec(_ c: HostCertificate, full: Bool) -> AnchorSpec {
         let expiry = c.notAfter >= 0 && c.notAfter <= Int64(UInt32.max) ? c.notAfter : nil
-        return AnchorSpec(algorithm: c.publicKey.algorithm, key: c.key, exponent: c.exponent,
-                          subject: c.subject, keepFullSubject: full,
-                          nameConstraints: c.nameConstraintsDER, notAfter: expiry)
+        var spec = AnchorSpec(algorithm: c.publicKey.algorithm, key: c.key, exponent: c.exponent,
+                              subject: c.subject, keepFullSubject: full,
+                              nameConstraints: c.nameConstraintsDER, notAfter: expiry)
+        spec.keepConstraints(of: c.certificate)
+        return spec
     }
 }

@@ -20,6 +20,7 @@
  */
 #include "iotcert_port.h"
 #include "iotcert_mbedtls.h"
+#include "iotcert_port_sha256.h"
 
 #include "mbedtls/asn1.h"
 #include "mbedtls/bignum.h"
@@ -27,7 +28,6 @@
 #include "mbedtls/ecp.h"
 #include "mbedtls/md.h"
 #include "mbedtls/rsa.h"
-#include "mbedtls/sha256.h"
 #include "mbedtls/sha512.h"
 
 /* ---- Mbed TLS error codes ---------------------------------------------------------------- */
@@ -74,46 +74,6 @@ void iotcert_mbedtls_stats_reset(void)
 }
 
 /* ---- hashes ------------------------------------------------------------------------------ */
-
-/* Rejects what only a caller's bug produces, before any hashing starts. */
-static int chunks_valid(const iotcert_port_chunk *chunks, size_t count, const uint8_t *out)
-{
-    size_t i;
-
-    if (out == NULL || (chunks == NULL && count > 0)) {
-        return 0;
-    }
-    for (i = 0; i < count; i++) {
-        if (chunks[i].data == NULL && chunks[i].len > 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/*
- * The *_ret functions of 2.28 return non-zero only for alternative (hardware)
- * implementations that fail: a platform fault.
- */
-static int hash_sha256(const iotcert_port_chunk *chunks, size_t count, uint8_t *out)
-{
-    mbedtls_sha256_context ctx;
-    size_t i;
-    int ret;
-
-    mbedtls_sha256_init(&ctx);
-    ret = mbedtls_sha256_starts_ret(&ctx, 0);
-    for (i = 0; ret == 0 && i < count; i++) {
-        if (chunks[i].len > 0) {
-            ret = mbedtls_sha256_update_ret(&ctx, chunks[i].data, chunks[i].len);
-        }
-    }
-    if (ret == 0) {
-        ret = mbedtls_sha256_finish_ret(&ctx, out);
-    }
-    mbedtls_sha256_free(&ctx);
-    return ret == 0 ? IOTCERT_PORT_OK : IOTCERT_PORT_FAILURE;
-}
 
 /* SHA-384 is SHA-512 with other initial values, truncated: Mbed TLS's `is384` flag. */
 static int hash_sha512(int is384, const iotcert_port_chunk *chunks, size_t count, uint8_t *out)

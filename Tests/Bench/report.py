@@ -2,12 +2,16 @@
 """Turns the benchmark's raw results into the markdown report of `make bench`.
 
     report.py --timing build/bench/timing.json --callgrind build/bench/callgrind \
+              [--callgrind-p256m build/bench/callgrind-p256m] [--readme build/bench-readme.md] \
               --core build/lib/core.o --port build/lib/port.o --out build/bench.md [--strict]
 
 Inputs: timing.json from `bench --json` (medians, minima, checks, heap and port-call counts)
 and the callgrind dumps of `bench --callgrind` (one dump per case and operation, labelled
 "CASE OP REPS", holding only that operation's instructions). The report goes to stdout and
-to --out. With --strict the exit status is 1 when a target is missed.
+to --out. With --strict the exit status is 1 when a target is missed. --callgrind-p256m adds
+the dumps of the same program over the heap-free P-256 port (P-256 cases only); --readme
+writes the table README.md shows: instruction counts only, which repeat from run to run
+(no times).
 """
 import argparse
 import collections
@@ -287,6 +291,30 @@ def profile_hit(cases, top):
     return out
 
 
+def readme_table(cases, p256m):
+    """Instructions only: what README.md shows between its bench markers."""
+    rows = []
+    for c in cases:
+        p = p256m.get(c.name, {})
+        first_p = p.get("iot_first")
+        floor_p = p.get("floor")
+        rows.append([
+            c.label,
+            minstr(c.ir["iot_first"]),
+            minstr(first_p["ir"]) if first_p else "-",
+            minstr(c.ir["iot_hit"]),
+            minstr(c.ir["mbed"]),
+            minstr(c.ir["floor"]),
+            minstr(floor_p["ir"]) if floor_p else "-",
+            f"{c.ir['iot_first'] / c.ir['floor']:.3f}",
+            f"{c.ir['mbed'] / c.ir['iot_hit']:.0f}x",
+        ])
+    return table(["chain", "iotcert first (Mbed TLS port)", "iotcert first (p256-m port)",
+                  "iotcert memo hit", "Mbed TLS verify", "crypto floor (Mbed TLS port)",
+                  "crypto floor (p256-m)", "iotcert / floor (Mbed TLS port)",
+                  "Mbed TLS / memo hit"], rows)
+
+
 def verdict(ok):
     return "PASS" if ok else "MISS"
 
@@ -353,6 +381,8 @@ def main():
     ap.add_argument("--core", required=True)
     ap.add_argument("--port", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--callgrind-p256m")
+    ap.add_argument("--readme")
     ap.add_argument("--top", type=int, default=8)
     ap.add_argument("--strict", action="store_true")
     a = ap.parse_args()
@@ -403,6 +433,15 @@ def main():
     md += profile_hit(cases, a.top)
     md += [f"Raw profiles: `callgrind_annotate --inclusive=yes {a.callgrind}/<case>.<pid>.1` "
            "(dump 1 of each case is iot_first).", ""]
+    p256m = {}
+    if a.callgrind_p256m:
+        for (case, op), d in read_dumps(a.callgrind_p256m).items():
+            p256m.setdefault(case, {})[op] = d
+        md += ["## The heap-free P-256 port (p256-m), instructions", ""]
+        md += readme_table(cases, p256m) + [""]
+    if a.readme:
+        with open(a.readme, "w") as f:
+            f.write("\n".join(readme_table(cases, p256m)) + "\n")
     text = "\n".join(md)
     print(text)
     with open(a.out, "w") as f:

@@ -259,7 +259,12 @@ typedef struct scenario {
     uint8_t revocations[2048];
     size_t revocations_len;
     int strict;         /* the strict profile (IOTCERT_FLAG_STRICT_PROFILE) */
+    int in_bundle;      /* a "bundle-verify" line: the trust store is the vectors' bundle */
 } scenario;
+
+/* The bundle of the vectors' "bundle" line (its bytes start `skip` bytes into the file). */
+static iotcert_buffer bundle_file;
+static size_t bundle_skip;
 
 /* The next `separator`-delimited token of *cursor, or NULL at the end. */
 static char *token(char **cursor, char separator)
@@ -425,6 +430,13 @@ static void options_for(const scenario *s, iotcert_options *o)
 
 static int trust_for(const scenario *s, iotcert_trust *trust)
 {
+    if (s->in_bundle) {
+        if (bundle_file.len <= bundle_skip) {
+            return IOTCERT_ERR_INVALID_ARGUMENT;
+        }
+        return iotcert_bundle_open(trust, bundle_file.data + bundle_skip,
+                                   bundle_file.len - bundle_skip, NULL, 0, NULL);
+    }
     return iotcert_trust_init_certs(trust, s->anchors, s->n_anchors,
                                     s->n_stored ? s->stored : NULL, s->n_stored,
                                     s->revocations_len ? s->revocations : NULL,
@@ -1168,7 +1180,7 @@ int main(int argc, char **argv)
         perror(argv[1]);
         return 2;
     }
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, in_bundles = 0;
     scenario *all = NULL;
     char contract[96] = "", filler[128] = "";
     static char line[1 << 16];
@@ -1183,7 +1195,17 @@ int main(int argc, char **argv)
         } else if (strcmp(kind, "contract") == 0) {
             snprintf(contract, sizeof contract, "%s", token(&rest, ' '));
             snprintf(filler, sizeof filler, "%s", rest);
-        } else if (strcmp(kind, "verify") == 0) {
+        } else if (strcmp(kind, "bundle") == 0) {
+            char *name = token(&rest, ' ');
+            char *skip = token(&rest, ' ');
+            if (name == NULL || skip == NULL) {
+                fprintf(stderr, "capi_test: bad bundle line\n");
+                return 2;
+            }
+            bundle_file = fixture(name);
+            bundle_skip = (size_t)atoi(skip);
+        } else if (strcmp(kind, "verify") == 0 || strcmp(kind, "bundle-verify") == 0) {
+            int in_bundle = strcmp(kind, "bundle-verify") == 0;
             if (n == cap) {
                 cap = cap ? 2 * cap : 64;
                 all = realloc(all, cap * sizeof *all);
@@ -1192,7 +1214,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "capi_test: bad vector line %zu\n", n + 1);
                 return 2;
             }
-            if (strcmp(all[n].name, contract) == 0) {
+            all[n].in_bundle = in_bundle;
+            in_bundles += in_bundle;
+            if (!in_bundle && strcmp(all[n].name, contract) == 0) {
                 good = all[n];
             }
             n++;
@@ -1230,8 +1254,9 @@ int main(int argc, char **argv)
             printf("  scenario %s failed\n", all[i].name);
         }
     }
-    printf("scenarios: %zu run through the C API (%zu valid, %zu refused), %u check(s) "
-           "failed\n", n, valid, n - valid, failed - before);
+    printf("scenarios: %zu run through the C API (%zu valid, %zu refused; %zu of them with a "
+           "bundle as the trust store), %u check(s) failed\n", n, valid, n - valid, in_bundles,
+           failed - before);
     free(all);
     printf("%u passed, %u failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

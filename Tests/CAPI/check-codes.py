@@ -2,6 +2,8 @@
 """The status codes of Include/iotcert.h are exactly the cases of IoTCertError.
 
     python3 Tests/CAPI/check-codes.py      (exit 1 on any difference)
+    python3 Tests/CAPI/check-codes.py --write-names   (first rewrites ErrorNames.swift's
+                                                      table of names from the header)
 
 The Swift enum (Sources/IoTCert/Errors/IoTCertError.swift) is what the library returns; the header
 is what firmware compares against. Both are written by hand, so this checks, for every code:
@@ -85,6 +87,22 @@ def name_table() -> list[str]:
     return joined.split("\\0")[:-1]
 
 
+def write_name_table(names: list[str]) -> None:
+    """Rewrites statusNames with `names`, NUL-separated, lines of at most 100 columns."""
+    lines, line = [], ""
+    for n in names:
+        piece = n + "\\0"
+        if len(line) + len(piece) + 1 > 92:
+            lines.append(line + "\\")
+            line = ""
+        line += piece
+    lines.append(line)
+    body = "\n".join("    " + l for l in lines)
+    text = re.sub(r'(statusNames: StaticString = """\n).*?(\n\s*""")',
+                  lambda m: m.group(1) + body + m.group(2), NAMES.read_text(), flags=re.S)
+    NAMES.write_text(text)
+
+
 def module(c_name: str) -> str:
     rest = c_name.removeprefix("IOTCERT_ERR_")
     prefix = rest.split("_")[0]
@@ -119,6 +137,8 @@ def main() -> int:
     # Names are found by position: the table must list every code, in ascending order.
     in_order = [c.removeprefix("IOTCERT_ERR_") for c, _, _ in
                 sorted(header.values(), key=lambda h: h[1])]
+    if "--write-names" in sys.argv:
+        write_name_table(in_order)
     if name_table() != in_order:
         problems.append(f"{NAMES.name}: statusNames is not every code's name in ascending "
                         f"order (first difference: "

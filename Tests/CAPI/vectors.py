@@ -23,6 +23,13 @@ PATH the expected result.path (presented i is i, stored j is len(PRESENTED) + j)
 expected anchor_index; FAILING the expected failing_index ("-": not checked); LIMITS
 comma-separated iotcert_options field=value; REVOCATIONS the revocation list in hex; PROFILE
 default|strict (strict sets IOTCERT_FLAG_STRICT_PROFILE).
+
+A "bundle FILE SKIP" line names a format 2 bundle (FILE relative to the scenarios directory,
+its bytes after SKIP bytes): the fuzzers' seed whose anchors carry notBefore, pathLen and EKU
+purposes (Tests/Fuzz/make-corpus.py writes it with its own encoder). Each scenario whose
+anchors are all in it, with nothing stored, nothing revoked, and a known time (a bundle's
+build time is its own), is repeated as a "bundle-verify NAME@bundle ..." line, fields as
+above, with ANCHOR the index of the expected anchor in the bundle.
 """
 
 import argparse
@@ -43,6 +50,11 @@ CONTRACT = ("basic-p256", "unrelated-root.der")
 LIMIT_FIELDS = {"depthMax": "depth_max", "presentedMax": "presented_max",
                 "candidatesMax": "candidates_max", "signaturesMax": "signatures_max",
                 "nameComparisonsMax": "name_comparisons_max", "stepsMax": "steps_max"}
+# The format 2 bundle, its mode byte, and the anchors it holds in order (make-corpus.py's
+# V2_ANCHORS; checked against the bundle's records by key).
+BUNDLE = ("../../Fuzz/corpus/fuzz-bundle/seed-v2-anchor-constraints", 1,
+          ["anchor-eku-client-root.der", "anchor-pathlen0-root.der", "anchor-future-root.der",
+           "anchor-eku-any-root.der", "nc-anchor-root.der"])
 EC_PUBLIC_KEY = bytes.fromhex("2a8648ce3d0201")  # 1.2.840.10045.2.1
 RSA_ENCRYPTION = bytes.fromhex("2a864886f70d010101")  # 1.2.840.113549.1.1.1
 
@@ -106,6 +118,49 @@ def revocation_list(revoked: list[dict]) -> bytes:
     return out
 
 
+def bundle_anchor_keys(bundle: bytes) -> list[bytes]:
+    """The key of every anchor record, in order (docs/bundle-format.md, format 2)."""
+    sections = int.from_bytes(bundle[12:16], "little")
+    for i in range(sections):
+        entry = bundle[32 + 12 * i:44 + 12 * i]
+        if int.from_bytes(entry[0:2], "little") == 1:
+            start = int.from_bytes(entry[4:8], "little")
+            break
+    else:
+        raise ValueError("bundle without anchors")
+    le = lambda at, n: int.from_bytes(bundle[at:at + n], "little")  # noqa: E731
+    keys = []
+    for r in range(le(start, 4)):
+        at = start + le(start + 4 + 4 * r, 4)
+        algorithm, flags, key_length = bundle[at], bundle[at + 1], le(at + 2, 2)
+        at += 4
+        at += 4 * bool(flags & 4) + 4 * bool(flags & 8) + bool(flags & 16) + bool(flags & 32)
+        if algorithm == 3:
+            at += 1 + bundle[at]
+        at += 2 + le(at, 2) if flags & 1 else 16
+        if flags & 2:
+            at += 2 + le(at, 2)
+        keys.append(bundle[at:at + key_length])
+    return keys
+
+
+def bundle_lines(scenarios: list[dict], codes: dict[str, int]) -> list[str]:
+    file, skip, anchors = BUNDLE
+    bundle = (SCENARIOS / file).read_bytes()[skip:]
+    keys = bundle_anchor_keys(bundle)
+    assert keys == [public_key((SCENARIOS / a).read_bytes()) for a in anchors], "BUNDLE"
+    out = [f"bundle {file} {skip}"]
+    for s in scenarios:
+        if (not set(s["anchors"]) <= set(anchors) or s["stored"] or s["revoked"]
+                or s["time"] is None):
+            continue
+        moved = dict(s, name=s["name"] + "@bundle", anchors=anchors)
+        fields = line(moved, codes).split(" ")
+        fields[0] = "bundle-verify"
+        out.append(" ".join(fields))
+    return out
+
+
 def names(files: list[str]) -> str:
     return ",".join(files) if files else "-"
 
@@ -152,6 +207,8 @@ def main() -> int:
     print(f"contract {' '.join(CONTRACT)}")
     for s in scenarios:
         print(line(s, codes))
+    for text in bundle_lines(scenarios, codes):
+        print(text)
     return 0
 
 

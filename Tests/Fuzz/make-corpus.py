@@ -54,6 +54,10 @@ REVOKED = [("scenarios/int-b.der", "scenarios/leaf-b.der")]
 # Bundle anchors: which keep the full subject (the rest keep a digest).
 FULL_SUBJECT = {"scenarios/root-b.der", "scenarios/nc-anchor-root.der", "pki/root-p384.der"}
 BUNDLE_SIGNING_SEED = b"iotcert fuzz bundle-signing key"
+# A format 2 bundle's anchors: each trust anchor constraint (EKU, pathLen, notBefore, any EKU).
+V2_ANCHORS = ["scenarios/anchor-eku-client-root.der", "scenarios/anchor-pathlen0-root.der",
+              "scenarios/anchor-future-root.der", "scenarios/anchor-eku-any-root.der",
+              "scenarios/nc-anchor-root.der"]
 
 # fuzz-verify flag byte (see Tests/Fuzz/README.md).
 PURPOSE = {"any": 0, "serverAuth": 1, "clientAuth": 2}
@@ -165,13 +169,40 @@ def revocation_list(revoked: list[tuple[str, str]]) -> bytes:
     return out
 
 
-def anchor_record(rel: str) -> bytes:
+def anchor_constraints(cert: x509.Certificate) -> tuple[int, bytes]:
+    """Format 2's anchor fields: flag bits and bytes for not before, path length and the
+    purposes of the EKU (none with anyExtendedKeyUsage), read by `cryptography`."""
+    flags, out = 0, b""
+    not_before = int(cert.not_valid_before_utc.timestamp())
+    if not_before >= 0:
+        flags, out = flags | 8, out + le32(not_before)
+    try:
+        path_length = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+        path_length = path_length.path_length
+    except x509.ExtensionNotFound:
+        path_length = None
+    if path_length is not None:
+        flags, out = flags | 16, out + bytes([path_length])
+    try:
+        eku = list(cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        eku = None
+    if eku is not None and x509.oid.ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE not in eku:
+        bits = (1 if x509.oid.ExtendedKeyUsageOID.SERVER_AUTH in eku else 0) \
+            | (2 if x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH in eku else 0)
+        flags, out = flags | 32, out + bytes([bits])
+    return flags, out
+
+
+def anchor_record(rel: str, version: int = 1) -> bytes:
     der = read(rel)
     cert = x509.load_der_x509_certificate(der)
     key = cert.public_key()
     nc = extension_value(der, bytes([0x55, 0x1D, 0x1E]))
     full = rel in FULL_SUBJECT
     flags = (1 if full else 0) | (2 if nc is not None else 0) | 4
+    extra_flags, extra = anchor_constraints(cert) if version >= 2 else (0, b"")
+    flags |= extra_flags
     exponent = b""
     if isinstance(key, rsa.RSAPublicKey):
         numbers = key.public_numbers()
@@ -183,7 +214,7 @@ def anchor_record(rel: str) -> bytes:
         raw = key.public_bytes(serialization.Encoding.X962,
                                serialization.PublicFormat.UncompressedPoint)
     not_after = int(cert.not_valid_after_utc.timestamp())
-    out = bytes([algorithm, flags]) + le16(len(raw)) + le32(min(not_after, 0xFFFFFFFF))
+    out = bytes([algorithm, flags]) + le16(len(raw)) + le32(min(not_after, 0xFFFFFFFF)) + extra
     if exponent:
         out += bytes([len(exponent)]) + exponent
     subject = subject_der(der)
@@ -214,8 +245,9 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
 
 def bundle(anchors: list[str], stored: list[str] = (), device: list[str] = (),
            revocations: bytes = b"", policy: bytes | None = None, sequence: int = 7,
-           signed: bool = False) -> bytes:
-    sections = [(1, record_section([anchor_record(a) for a in anchors]))]
+           signed: bool = False, version: int = 1) -> bytes:
+    """Format 1 unless `version` says 2 (docs/bundle-format.md): the fuzzers see both."""
+    sections = [(1, record_section([anchor_record(a, version) for a in anchors]))]
     if stored:
         sections.append((2, record_section([certificate_record(read(c)) for c in stored])))
     if device:
@@ -232,7 +264,7 @@ def bundle(anchors: list[str], stored: list[str] = (), device: list[str] = (),
         body += pad4(content)
     trailer = 108 if signed else 32
     total = table_end + len(body) + trailer
-    header = (le32(0x42544F49) + le16(1) + le16(1 if signed else 0) + le32(total)
+    header = (le32(0x42544F49) + le16(version) + le16(1 if signed else 0) + le32(total)
               + le32(len(sections)) + struct.pack("<q", T0 - 30 * 86400) + le32(sequence)
               + le32(0))
     out = header + table + body
@@ -328,6 +360,7 @@ def bundle_seeds(store: bytes) -> dict[str, bytes]:
                     policy=bytes([4, 1, 10, 0]))
     signed = bundle(["scenarios/root-a.der", "scenarios/nc-anchor-root.der"],
                     stored=["scenarios/int-a.der"], signed=True)
+    constrained = bundle(V2_ANCHORS, stored=["scenarios/anchor-eku-int.der"], version=2)
     return {
         "store": bytes([0]) + store,
         "store-fix-digest": bytes([1]) + store,
@@ -337,6 +370,8 @@ def bundle_seeds(store: bytes) -> dict[str, bytes]:
         "signed-pinned": bytes([2]) + signed,
         "signed-pinned-rollback": bytes([6]) + signed,
         "signed-fix-digest": bytes([1]) + signed,
+        "v2-anchor-constraints": bytes([0]) + constrained,
+        "v2-anchor-constraints-fix-digest": bytes([1]) + constrained,
     }
 
 

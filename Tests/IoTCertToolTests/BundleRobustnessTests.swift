@@ -64,11 +64,19 @@ final class BundleRobustnessTests: XCTestCase {
         }
     }
 
+    /// Versions 1 and 2 are read (format 1 by its own rules: AnchorRecordTests); 0 and 3 not.
     func testWrongVersionIsUnsupported() {
-        var b = Self.unsigned
-        b[4] = 2
-        redigest(&b)
-        XCTAssertEqual(openError(b), .bundleUnsupportedVersion)
+        XCTAssertEqual(Self.unsigned[4], 2)
+        for version: UInt8 in [0, 3, 0xFF] {
+            var b = Self.unsigned
+            b[4] = version
+            redigest(&b)
+            XCTAssertEqual(openError(b), .bundleUnsupportedVersion, "version \(version)")
+        }
+        var high = Self.unsigned
+        high[5] = 1  // version 258
+        redigest(&high)
+        XCTAssertEqual(openError(high), .bundleUnsupportedVersion)
     }
 
     func testBadMagicAndHeaderFields() {

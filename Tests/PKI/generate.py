@@ -1282,7 +1282,8 @@ def scenario_fixtures() -> tuple[Pool, Book]:
                   group_name_constraints_dns_ip, group_name_constraints_email_dir,
                   group_path_len, group_validity, group_peer_names, group_leaf_checks,
                   group_unknown_critical, group_revocation, group_bad_signature,
-                  group_limits, group_mesh, group_client, group_profiles):
+                  group_limits, group_mesh, group_client, group_profiles,
+                  group_anchor_constraints):
         group(pool, book, base)
     return pool, book
 
@@ -1884,10 +1885,92 @@ def group_client(pool: Pool, book: Book, b: Base) -> None:
             b.root_a, purpose="any")
 
 
+# ---- trust anchor constraints (RFC 5937's idea): what an anchor certificate says about the
+# paths below it. The anchor's own fault has no failing index.
+
+def group_anchor_constraints(pool: Pool, book: Book, b: Base) -> None:
+    anchor_eku(pool, book, b)
+    anchor_path_len(pool, book, b)
+    anchor_validity(pool, book, b)
+
+
+def anchor_eku(pool: Pool, book: Book, b: Base) -> None:
+    client_root = pool.root("anchor-eku-client-root", sc_entity("Anchor clientAuth-only Root"),
+                            extra=[ext_eku("clientAuth")])
+    any_root = pool.root("anchor-eku-any-root", sc_entity("Anchor anyEKU Root"),
+                         extra=[ext_eku("any")])
+    shared = sc_entity("Anchor EKU Intermediate")
+    inter = pool.ca("anchor-eku-int", shared, who(client_root))
+    cross = pool.ca("anchor-eku-int-by-a", shared, who(b.root_a))
+    server = leaf_under(pool, "anchor-eku-server-leaf", shared)
+    client = pool.leaf("anchor-eku-client-leaf", sc_entity("Anchor EKU client"), shared,
+                       san=[("email", "erin@example.com")], eku=("clientAuth",))
+    any_int = pool.ca("anchor-eku-any-int", sc_entity("Anchor anyEKU Intermediate"),
+                      who(any_root))
+    any_leaf = leaf_under(pool, "anchor-eku-any-leaf", who(any_int))
+    book.fail("anchor-eku-client-root-server-leaf", "A root whose EKU is clientAuth only "
+              "does not validate a TLS server.", [client_root], [server, inter],
+              "pathAnchorExtendedKeyUsage", None)
+    book.ok("anchor-eku-client-root-client-leaf", "The clientAuth-only root validates an "
+            "mTLS client.", [client_root], [client, inter], [client, inter], client_root,
+            purpose="clientAuth", peer=("email", "erin@example.com"))
+    book.ok("anchor-eku-client-root-purpose-any", "Purpose any: the anchor's EKU does not "
+            "apply.", [client_root], [server, inter], [server, inter], client_root,
+            purpose="any")
+    book.ok("anchor-eku-any-root", "A root with anyExtendedKeyUsage validates a TLS "
+            "server.", [any_root], [any_leaf, any_int], [any_leaf, any_int], any_root)
+    book.ok("anchor-eku-other-anchor", "The intermediate is cross-signed by the "
+            "clientAuth-only root (sent first) and by an unrestricted root: the search "
+            "ends at the second.", [client_root, b.root_a], [server, inter, cross],
+            [server, cross], b.root_a)
+
+
+def anchor_path_len(pool: Pool, book: Book, b: Base) -> None:
+    top = sc_entity("Anchor PathLen 0 Root")
+    root = pool.root("anchor-pathlen0-root", top, path_len=0)
+    inter = pool.ca("anchor-pathlen0-int", sc_entity("Anchor PathLen 0 Intermediate"), top)
+    renewed = sc_entity("Anchor PathLen 0 Root", key="Anchor PathLen 0 Root renewed key")
+    rollover = pool.ca("anchor-pathlen0-rollover", renewed, top)
+    direct = leaf_under(pool, "anchor-pathlen0-direct-leaf", top)
+    below = leaf_under(pool, "anchor-pathlen0-int-leaf", who(inter))
+    renewed_leaf = leaf_under(pool, "anchor-pathlen0-rollover-leaf", renewed)
+    book.ok("anchor-pathlen0-no-intermediate", "A root with pathLenConstraint 0 issues the "
+            "leaf directly.", [root], [direct], [direct], root)
+    book.fail("anchor-pathlen0-one-intermediate", "A root with pathLenConstraint 0 above one "
+              "intermediate (RFC 5280 6.1.4 (l), started from the anchor).", [root],
+              [below, inter], "pathAnchorLengthExceeded", None)
+    book.ok("anchor-pathlen0-self-issued", "A self-issued key-rollover certificate under a "
+            "pathLenConstraint 0 root is not counted.", [root], [renewed_leaf, rollover],
+            [renewed_leaf, rollover], root)
+
+
+def anchor_validity(pool: Pool, book: Book, b: Base) -> None:
+    not_before = T0 + 10 * DAY
+    top = sc_entity("Anchor Future Root")
+    root = pool.root("anchor-future-root", top, valid=(not_before, T0 + 10 * YEAR))
+    inter = pool.ca("anchor-future-int", sc_entity("Anchor Future Intermediate"), top)
+    leaf = leaf_under(pool, "anchor-future-leaf", who(inter))
+    chain = [leaf, inter]
+    book.fail("anchor-before-not-before", "One second before the root's notBefore.", [root],
+              chain, "pathAnchorNotYetValid", None, time=not_before - 1)
+    book.ok("anchor-at-not-before", "time == the root's notBefore.", [root], chain, chain,
+            root, time=not_before)
+    book.fail("anchor-not-yet-valid-no-clock", "No clock; the bundle was built before the "
+              "root's notBefore: its validity is not proven, so it is not trusted.", [root],
+              chain, "pathAnchorNotYetValid", None, time=None, build=not_before - 1)
+    book.ok("anchor-valid-no-clock", "No clock; the bundle was built at the root's "
+            "notBefore.", [root], chain, chain, root, time=None, build=not_before)
+    current = pool.root("anchor-current-root", top, valid=(T0 - YEAR, not_before + 5 * DAY))
+    book.ok("anchor-renewed-root", "The same root (subject and key) twice: the re-issued "
+            "certificate, listed first, is not yet valid; the current one ends the path.",
+            [root, current], chain, chain, current, time=not_before - 1)
+
+
 # ======================================================================= output
 
 SCENARIO_CONVENTIONS = {
-    "anchors": "Certificates; an anchor is its subject, key, nameConstraints and notAfter, "
+    "anchors": "Certificates; an anchor is its subject and key, constrained by its "
+               "nameConstraints, validity, pathLenConstraint and extendedKeyUsage, "
                "self-signed or not. Its own signature is never checked.",
     "presented": "First the leaf, then the rest in the order the peer sends them.",
     "time": "Unix seconds of the verification. null: the device has no clock and "

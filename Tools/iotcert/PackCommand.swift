@@ -13,7 +13,8 @@ struct PackCommand: ParsableCommand {
         discussion: """
             Every certificate is read by the core the device runs. Anchors are kept in \
             compact form (key, 16-byte subject digest or --full-subjects, name constraints, \
-            expiry) unless unusable in all of the window. An intermediate is kept when it \
+            validity, pathLenConstraint, EKU purposes) unless unusable in all of the \
+            window. An intermediate is kept when it \
             chains to a kept anchor at some instant of the window; among certificates of one \
             subject and key the one a load balancer would pick is kept (ECDSA over RSA, \
             SHA-2 over SHA-1, the longer issuer key, then the longer usable time). CRLs \

@@ -18,7 +18,12 @@ struct VerificationTime {
         }
     }
 
-    func checkAnchor(notAfter: Int64) throws(IoTCertError) {
-        guard notAfter >= (now ?? lowerBound) else { throw .pathAnchorExpired }
+    /// An anchor is judged at `now`, or without a clock at the store's build time: one that
+    /// had expired by then is expired, and one whose validity had not begun by then is not
+    /// proven valid (trust in it is the operator's grant, not something to assume).
+    func checkAnchor(notBefore: Int64, notAfter: Int64) throws(IoTCertError) {
+        let at = now ?? lowerBound
+        guard at <= notAfter else { throw .pathAnchorExpired }
+        guard at >= notBefore else { throw .pathAnchorNotYetValid }
     }
 }

@@ -205,6 +205,15 @@ extension IoTCertError {
             A TLS server leaf's commonName is not a character-for-character copy of one of its \
             subjectAltName entries (CABF BR 7.1.4.3).
             """
+        case .pathAnchorExtendedKeyUsage:
+            return "A trust anchor certificate's extended key usage excludes the purpose."
+        case .pathAnchorLengthExceeded:
+            return """
+            More non-self-issued intermediates below a trust anchor than its pathLenConstraint \
+            allows.
+            """
+        case .pathAnchorNotYetValid:
+            return "A trust anchor whose validity begins after the verification time."
         case .bundleBadMagic: return "The bundle does not start with the iotcert magic."
         case .bundleUnsupportedVersion: return "A format version this library cannot read."
         case .bundleTruncated:

@@ -163,6 +163,14 @@ public enum IoTCertError: Int32, Error {
     /// A TLS server leaf's commonName is not a character-for-character copy of one of its
     /// subjectAltName entries (CABF BR 7.1.4.3).
     case pathCommonNameMismatch = 154
+    // 160...164: trust anchor constraints (Checks/AnchorConstraints.swift).
+    /// A trust anchor certificate's extended key usage excludes the purpose.
+    case pathAnchorExtendedKeyUsage = 160
+    /// More non-self-issued intermediates below a trust anchor than its pathLenConstraint
+    /// allows.
+    case pathAnchorLengthExceeded = 161
+    /// A trust anchor whose validity begins after the verification time.
+    case pathAnchorNotYetValid = 162
 
     // MARK: 192...223: bundle
     /// The bundle does not start with the iotcert magic.

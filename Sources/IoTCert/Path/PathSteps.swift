@@ -28,7 +28,9 @@ extension PathSearch {
         throws(IoTCertError)
     {
         let anchor = try store.anchor(i, strict: options.strict)
-        try time.checkAnchor(notAfter: anchor.notAfter)
+        try time.checkAnchor(notBefore: anchor.notBefore, notAfter: anchor.notAfter)
+        try checkAnchorConstraints(anchor, intermediatesBelow: intermediates(frames, depth),
+                                   purpose: options.purpose)
         try checkKeyAllowed(anchor.publicKey)
         try checkLink(frames, depth, issuerKey: anchor.publicKey,
                       constraints: anchor.hasNameConstraints
@@ -244,7 +246,7 @@ func rank(_ error: IoTCertError) -> Int {
     case .pathBadSignature: return 1
     case .pathNoTrustAnchor: return 2
     case .pathDepthExceeded: return 3
-    case .pathExpired, .pathNotYetValid, .pathAnchorExpired: return 4
+    case .pathExpired, .pathNotYetValid, .pathAnchorExpired, .pathAnchorNotYetValid: return 4
     case .pathRevoked: return 6
     default:
         // Malformed candidates rank below policy failures of well-formed ones.

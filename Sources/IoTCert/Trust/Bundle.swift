@@ -6,7 +6,10 @@ import CIoTCert
 
 public enum BundleLayout {
     public static let magic: UInt32 = 0x4254_4F49  // "IOTB" read little-endian
-    public static let formatVersion: UInt16 = 1
+    /// The version written (docs/bundle-format.md, "Versions"); versions
+    /// oldestReadableVersion...formatVersion are read.
+    public static let formatVersion: UInt16 = 2
+    public static let oldestReadableVersion: UInt16 = 1
     public static let headerLength = 32
     public static let sectionEntryLength = 12
     /// Most sections: one of each type.
@@ -29,6 +32,18 @@ public enum BundleLayout {
     public static let anchorFullSubject: UInt8 = 1
     public static let anchorNameConstraints: UInt8 = 2
     public static let anchorExpiry: UInt8 = 4
+    /// Version 2: the anchor certificate's notBefore, pathLenConstraint and EKU purposes.
+    public static let anchorNotBefore: UInt8 = 8
+    public static let anchorPathLength: UInt8 = 16
+    public static let anchorPurposes: UInt8 = 32
+
+    /// The anchor record flags a bundle of `version` may set.
+    static func anchorFlags(version: UInt16) -> UInt8 {
+        version == 1 ? 7 : 0x3F
+    }
+    /// The purposes bits an anchor record may hold: serverAuth and clientAuth, as in
+    /// ExtendedKeyUsage.
+    public static let anchorPurposeBits: UInt8 = 3
 }
 
 /// A section's place in the bundle.
@@ -55,6 +70,8 @@ public struct Bundle {
     public let buildTime: Int64
     public let sequence: UInt32
     public let isSigned: Bool
+    /// Here, not first: the field fills padding (the C trust store's opaque words hold it).
+    public let formatVersion: UInt16
     public let policy: BundlePolicy
     let anchors: Span
     let certificates: Span
@@ -74,7 +91,8 @@ public struct Bundle {
         var sections = try BundleSections(bytes, header)
         try sections.validate(bytes)
         return Bundle(bytes: bytes, buildTime: header.buildTime, sequence: header.sequence,
-                      isSigned: header.isSigned, policy: sections.policy,
+                      isSigned: header.isSigned, formatVersion: header.version,
+                      policy: sections.policy,
                       anchors: sections.anchors, certificates: sections.certificates,
                       deviceChain: sections.deviceChain, revocations: sections.revocations)
     }
@@ -113,8 +131,9 @@ public struct Bundle {
     /// The i-th trust anchor (validated by `open`).
     public func anchor(_ i: Int) -> TrustAnchor {
         // `open` proved every record decodes, so this cannot fail.
-        (try? AnchorRecord.decode(bytes, at: recordOffset(anchors, i), end: anchors.offset
-                                  + anchors.length).anchor) ?? AnchorRecord.unusable
+        (try? AnchorRecord.decode(bytes, at: recordOffset(anchors, i),
+                                  end: anchors.offset + anchors.length,
+                                  version: formatVersion).anchor) ?? AnchorRecord.unusable
     }
 
     /// Whether the i-th anchor's subject is `name` (DER) whose digest is `digest`.
@@ -128,6 +147,7 @@ public struct Bundle {
 
 /// The fixed header, checked field by field.
 struct BundleHeader {
+    let version: UInt16
     let totalLength: Int
     let sectionCount: Int
     let buildTime: Int64
@@ -137,9 +157,10 @@ struct BundleHeader {
     init(_ b: UnsafeRawBufferPointer) throws(IoTCertError) {
         guard b.count >= BundleLayout.headerLength else { throw .bundleTruncated }
         guard readLE32(b, 0) == BundleLayout.magic else { throw .bundleBadMagic }
-        guard readLE16(b, 4) == BundleLayout.formatVersion else {
-            throw .bundleUnsupportedVersion
-        }
+        version = readLE16(b, 4)
+        guard version >= BundleLayout.oldestReadableVersion,
+            version <= BundleLayout.formatVersion
+        else { throw .bundleUnsupportedVersion }
         let flags = readLE16(b, 6)
         guard flags & ~BundleLayout.flagSigned == 0, readLE32(b, 28) == 0 else {
             throw .bundleBadHeader

@@ -52,7 +52,7 @@ struct BundleSections {
 
     mutating func validate(_ b: UnsafeRawBufferPointer) throws(IoTCertError) {
         try validateRecords(b, anchors, minimum: 1) { (at, end) throws(IoTCertError) in
-            _ = try AnchorRecord.decode(b, at: at, end: end)
+            _ = try AnchorRecord.decode(b, at: at, end: end, version: header.version)
         }
         try validateCertificates(b, certificates)
         try validateCertificates(b, deviceChain)
@@ -120,19 +120,21 @@ enum AnchorRecord {
                     excludedSubtrees: .empty, notAfter: Int64.min)
     }
 
-    /// Decodes the record at `at`, which must end before `end`.
-    static func decode(_ b: UnsafeRawBufferPointer, at start: Int, end: Int)
+    /// Decodes the record at `at`, which must end before `end`, by the rules of format
+    /// `version`.
+    static func decode(_ b: UnsafeRawBufferPointer, at start: Int, end: Int, version: UInt16)
         throws(IoTCertError) -> (anchor: TrustAnchor, length: Int)
     {
         var r = ByteCursor(b, start, end)
         let algorithmByte = try r.u8()
         let flags = try r.u8()
         let keyLength = Int(try r.u16())
-        guard let algorithm = KeyAlgorithm(rawValue: algorithmByte), flags & ~7 == 0 else {
-            throw .bundleBadSectionContent
-        }
+        guard let algorithm = KeyAlgorithm(rawValue: algorithmByte),
+            flags & ~BundleLayout.anchorFlags(version: version) == 0
+        else { throw .bundleBadSectionContent }
         var notAfter = Int64.max
         if flags & BundleLayout.anchorExpiry != 0 { notAfter = widen(try r.u32()) }
+        let bounds = try constraints(&r, flags: flags, notAfter: notAfter)
         var exponent = UnsafeRawBufferPointer.empty
         if algorithm == .rsa {
             let n = Int(try r.u8())
@@ -159,8 +161,33 @@ enum AnchorRecord {
                                                       exponent: exponent),
                                  hasNameConstraints: hasConstraints,
                                  permittedSubtrees: constraints.permitted,
-                                 excludedSubtrees: constraints.excluded, notAfter: notAfter)
+                                 excludedSubtrees: constraints.excluded, notAfter: notAfter,
+                                 notBefore: bounds.notBefore, pathLength: bounds.pathLength,
+                                 purposes: bounds.purposes)
         return (anchor, r.at - start)
+    }
+
+    /// The version 2 fields: not before, path length, purposes, each only with its flag.
+    private static func constraints(_ r: inout ByteCursor, flags: UInt8, notAfter: Int64)
+        throws(IoTCertError)
+        -> (notBefore: Int64, pathLength: Int32, purposes: ExtendedKeyUsage?)
+    {
+        var notBefore = Int64.min
+        if flags & BundleLayout.anchorNotBefore != 0 {
+            notBefore = widen(try r.u32())
+            guard notBefore <= notAfter else { throw .bundleBadSectionContent }
+        }
+        var pathLength: Int32 = -1
+        if flags & BundleLayout.anchorPathLength != 0 { pathLength = Int32(try r.u8()) }
+        var purposes: ExtendedKeyUsage?
+        if flags & BundleLayout.anchorPurposes != 0 {
+            let bits = try r.u8()
+            guard bits & ~BundleLayout.anchorPurposeBits == 0 else {
+                throw .bundleBadSectionContent
+            }
+            purposes = ExtendedKeyUsage(raw: bits)
+        }
+        return (notBefore, pathLength, purposes)
     }
 
     private static func validateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) {

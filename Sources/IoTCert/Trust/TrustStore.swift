@@ -26,8 +26,10 @@ public struct CertificateList {
     }
 }
 
-/// A trust anchor: a name and a key, optionally with name constraints and an expiry. Trust
-/// comes from the key; the name only chains (RFC 5280 6.1.1 (d), trust anchor information).
+/// A trust anchor: a name and a key (RFC 5280 6.1.1 (d), trust anchor information), optionally
+/// with the constraints its certificate carried (RFC 5937): name constraints, validity, a
+/// pathLenConstraint and the purposes of its extended key usage. Trust comes from the key;
+/// the name only chains.
 public struct TrustAnchor {
     /// The subject name's DER, or empty when the store keeps only a digest of it.
     public let subject: UnsafeRawBufferPointer
@@ -40,11 +42,21 @@ public struct TrustAnchor {
     public let excludedSubtrees: UnsafeRawBufferPointer
     /// Expiry in seconds since 1970; Int64.max when none is recorded.
     public let notAfter: Int64
+    /// Start of validity in seconds since 1970; Int64.min when none is recorded.
+    public let notBefore: Int64
+    /// Most non-self-issued intermediates below the anchor (its pathLenConstraint); -1: no
+    /// bound but the verifier's depth limit.
+    public let pathLength: Int32
+    /// The purposes the anchor may validate; nil: every purpose (its certificate had no
+    /// extendedKeyUsage, or one with anyExtendedKeyUsage).
+    public let purposes: ExtendedKeyUsage?
 
     public init(subject: UnsafeRawBufferPointer, subjectDigest: UnsafeRawBufferPointer,
                 publicKey: PublicKey, hasNameConstraints: Bool,
                 permittedSubtrees: UnsafeRawBufferPointer,
-                excludedSubtrees: UnsafeRawBufferPointer, notAfter: Int64) {
+                excludedSubtrees: UnsafeRawBufferPointer, notAfter: Int64,
+                notBefore: Int64 = Int64.min, pathLength: Int32 = -1,
+                purposes: ExtendedKeyUsage? = nil) {
         self.subject = subject
         self.subjectDigest = subjectDigest
         self.publicKey = publicKey
@@ -52,15 +64,22 @@ public struct TrustAnchor {
         self.permittedSubtrees = permittedSubtrees
         self.excludedSubtrees = excludedSubtrees
         self.notAfter = notAfter
+        self.notBefore = notBefore
+        self.pathLength = pathLength
+        self.purposes = purposes
     }
 
-    /// The anchor a certificate stands for: its subject, key, name constraints and expiry.
-    /// Its other extensions (basicConstraints, keyUsage, EKU) are not anchor information.
+    /// The anchor a certificate stands for: its subject and key, and as constraints its name
+    /// constraints, validity, pathLenConstraint and extended key usage. Its keyUsage and
+    /// basicConstraints make it usable as an anchor at all (checkAnchorCertificate).
     public init(certificate c: Certificate) {
+        let e = c.extensions
         self.init(subject: c.subject, subjectDigest: .empty, publicKey: c.publicKey,
-                  hasNameConstraints: c.extensions.hasNameConstraints,
-                  permittedSubtrees: c.extensions.permittedSubtrees,
-                  excludedSubtrees: c.extensions.excludedSubtrees, notAfter: c.notAfter)
+                  hasNameConstraints: e.hasNameConstraints,
+                  permittedSubtrees: e.permittedSubtrees,
+                  excludedSubtrees: e.excludedSubtrees, notAfter: c.notAfter,
+                  notBefore: c.notBefore, pathLength: e.pathLength,
+                  purposes: anchorPurposes(e.extendedKeyUsage))
     }
 }
 
@@ -137,8 +156,8 @@ public struct TrustStore {
     }
 
     /// A store over certificates in caller memory (host use, and firmware before it has a
-    /// bundle). Anchors are certificates whose subject, key, name constraints and expiry are
-    /// trusted, self-signed or not.
+    /// bundle). Anchors are certificates whose subject and key are trusted, self-signed or
+    /// not, within their constraints (TrustAnchor(certificate:)).
     public init(anchors: CertificateList, intermediates: CertificateList = .empty,
                 revocations: RevocationList = .none, buildTime: Int64) {
         self.init(source: .certificates(anchors: anchors, intermediates: intermediates),

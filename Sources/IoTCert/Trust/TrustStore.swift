@@ -134,8 +134,12 @@ public struct TrustStore {
     /// When the store was built, seconds since 1970: a certificate that had expired by then
     /// is refused even when the caller does not know the time.
     public let buildTime: Int64
-    public let anchorCount: Int
-    public let storedCount: Int
+    /// Counts, saturated at UInt16.max (which the search refuses as too many): 16 bits, so
+    /// that the store fits iotcert_trust's opaque words with room to spare.
+    let anchorTotal: UInt16
+    let storedTotal: UInt16
+    public var anchorCount: Int { Int(anchorTotal) }
+    public var storedCount: Int { Int(storedTotal) }
     /// The bundle's policy; the most permissive one for a store of certificates.
     public let policy: BundlePolicy
     /// Whether anchors may be stored as subject digests, so that matching needs the digest
@@ -149,8 +153,8 @@ public struct TrustStore {
         self.functions = functions
         self.revocations = revocations
         self.buildTime = buildTime
-        self.anchorCount = anchorCount
-        self.storedCount = storedCount
+        anchorTotal = saturated16(anchorCount)
+        storedTotal = saturated16(storedCount)
         self.policy = policy
         self.matchesByDigest = matchesByDigest
     }
@@ -191,6 +195,11 @@ public struct TrustStore {
             try TrustStoreReference(p).anchor(i, strict: strict)
         }
     }
+}
+
+/// `n` (a count, not negative) as 16 bits, UInt16.max for anything at least that large.
+private func saturated16(_ n: Int) -> UInt16 {
+    n >= Int(UInt16.max) ? UInt16.max : UInt16(truncatingIfNeeded: max(n, 0))
 }
 
 /// A trust store as the path search uses it: a pointer to it (in the caller's iotcert_trust,

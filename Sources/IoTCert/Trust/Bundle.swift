@@ -294,5 +294,7 @@ private func bundleAnchorIsLeaf(_ store: UnsafeRawPointer, _ i: Int, _ leaf: Uns
 private func bundleAnchor(_ store: UnsafeRawPointer, _ i: Int, _ strict: Bool,
                           _ out: UnsafeMutableRawPointer) {
     guard let b = bundleIn(store) else { return }  // the outcome says invalidArgument
-    out.assumingMemoryBound(to: AnchorOutcome.self).pointee.anchor = b.anchor(i)
+    let outcome = out.assumingMemoryBound(to: AnchorOutcome.self)
+    outcome.pointee.anchor = b.anchor(i)
+    outcome.pointee.error = nil
 }

@@ -113,12 +113,7 @@ struct BundleSections {
 
 /// One compact trust anchor record (docs/bundle-format.md, "Trust anchors").
 enum AnchorRecord {
-    static var unusable: TrustAnchor {
-        TrustAnchor(subject: .empty, subjectDigest: .empty,
-                    publicKey: PublicKey(algorithm: .ecP256, key: .empty, exponent: .empty),
-                    hasNameConstraints: false, permittedSubtrees: .empty,
-                    excludedSubtrees: .empty, notAfter: Int64.min)
-    }
+    static var unusable: TrustAnchor { TrustAnchor.unusable }
 
     /// Decodes the record at `at`, which must end before `end`, by the rules of format
     /// `version`.

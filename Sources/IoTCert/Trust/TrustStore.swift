@@ -108,10 +108,22 @@ struct TrustSourceFunctions {
 }
 
 /// What a source's `anchor` function writes: the anchor, or why there is none (the enum
-/// itself, so no code has to map a number back to a case).
+/// itself, so no code has to map a number back to a case). Not an optional anchor: the
+/// caller returns `anchor` itself, which lets the compiler keep one copy in its frame.
 struct AnchorOutcome {
-    var anchor: TrustAnchor?
-    var error: IoTCertError
+    var anchor: TrustAnchor
+    /// nil once the anchor is written.
+    var error: IoTCertError?
+}
+
+extension TrustAnchor {
+    /// Trusts nothing: an empty name and key, expired since forever.
+    static var unusable: TrustAnchor {
+        TrustAnchor(subject: .empty, subjectDigest: .empty,
+                    publicKey: PublicKey(algorithm: .ecP256, key: .empty, exponent: .empty),
+                    hasNameConstraints: false, permittedSubtrees: .empty,
+                    excludedSubtrees: .empty, notAfter: Int64.min)
+    }
 }
 
 extension iotcert_buffer {
@@ -229,12 +241,12 @@ struct TrustStoreReference {
     /// Inlined into the caller, so that the anchor is written straight into its frame.
     @inline(__always)
     func anchor(_ i: Int, strict: Bool = false) throws(IoTCertError) -> TrustAnchor {
-        var out = AnchorOutcome(anchor: nil, error: .invalidArgument)
+        var out = AnchorOutcome(anchor: .unusable, error: .invalidArgument)
         withUnsafeMutablePointer(to: &out) {
             pointer.pointee.functions.anchor(raw, i, strict, UnsafeMutableRawPointer($0))
         }
-        guard let anchor = out.anchor else { throw out.error }
-        return anchor
+        if let error = out.error { throw error }
+        return out.anchor
     }
 
     /// Whether anchor i is the leaf `leaf` itself, unexpired at `now`.
@@ -295,6 +307,7 @@ private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int, _ stric
         }
         try checkAnchorCertificate(c, strict: strict)
         outcome.pointee.anchor = TrustAnchor(certificate: c)
+        outcome.pointee.error = nil
     } catch {
         outcome.pointee.error = error
     }

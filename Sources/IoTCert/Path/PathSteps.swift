@@ -52,7 +52,7 @@ extension PathSearch {
             guard try admit(k, frames, depth) else { return false }
             let issuer = UnsafePointer(frames + depth)
             try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
-                          constraints: nameConstraints(of: issuer))
+                          constraints: PathSearch.nameConstraints(of: issuer))
             try prepare(frames + depth)
             return true
         } catch let error {
@@ -65,7 +65,7 @@ extension PathSearch {
     /// The name constraints a certificate on the path imposes, read through the pointer (a
     /// copy of its extensions would sit in the caller's frame during the whole link check).
     @inline(never)
-    func nameConstraints(of c: UnsafePointer<Frame>) -> NameConstraintSet? {
+    static func nameConstraints(of c: UnsafePointer<Frame>) -> NameConstraintSet? {
         guard c.pointee.certificate.extensions.hasNameConstraints else { return nil }
         return NameConstraintSet(permitted: c.pointee.certificate.extensions.permittedSubtrees,
                                  excluded: c.pointee.certificate.extensions.excludedSubtrees)
@@ -95,7 +95,9 @@ extension PathSearch {
     /// An admitted candidate's own checks, in a frame of their own (not alive while the next
     /// candidate is parsed).
     @inline(never)
-    func checkAdmitted(_ c: UnsafePointer<Frame>, intermediatesBelow: Int) throws(IoTCertError) {
+    mutating func checkAdmitted(_ c: UnsafePointer<Frame>, intermediatesBelow: Int)
+        throws(IoTCertError)
+    {
         try time.check(notBefore: c.pointee.certificate.notBefore,
                        notAfter: c.pointee.certificate.notAfter)
         try checkIssuer(c.pointee.certificate, intermediatesBelow: intermediatesBelow,
@@ -121,13 +123,13 @@ extension PathSearch {
     }
 
     /// The algorithm policy, and the bundle's list of allowed key algorithms.
-    func checkKeyAllowed(_ key: PublicKey) throws(IoTCertError) {
+    mutating func checkKeyAllowed(_ key: PublicKey) throws(IoTCertError) {
         try checkKeyPolicy(key)
         guard store.policy.allows(key.algorithm) else { throw .certWeakKey }
     }
 
     /// Non-self-issued intermediates on the path (frames 1..<depth), for pathLen.
-    func intermediates(_ frames: UnsafeMutablePointer<Frame>, _ depth: Int) -> Int {
+    mutating func intermediates(_ frames: UnsafeMutablePointer<Frame>, _ depth: Int) -> Int {
         var count = 0
         for i in 1..<max(depth, 1) where !frames[i].certificate.isSelfIssued { count += 1 }
         return count
@@ -188,7 +190,7 @@ extension PathSearch {
         }
     }
 
-    func checkRevocation(of child: UnsafePointer<Certificate>, by key: PublicKey)
+    mutating func checkRevocation(of child: UnsafePointer<Certificate>, by key: PublicKey)
         throws(IoTCertError)
     {
         guard store.hasRevocations else { return }

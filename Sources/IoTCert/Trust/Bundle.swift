@@ -286,7 +286,8 @@ private func bundleAnchorIsLeaf(_ store: UnsafeRawPointer, _ i: Int, _ leaf: Uns
                                 _ now: Int64) -> Bool {
     guard let b = bundleIn(store) else { return false }
     let anchor = b.anchor(i)
-    return anchor.publicKey.sameKey(leaf.assumingMemoryBound(to: Certificate.self).pointee.publicKey)
+    let key = leaf.assumingMemoryBound(to: Certificate.self).pointee.publicKey
+    return anchor.publicKey.sameKey(key)
         && now <= anchor.notAfter
 }
 

@@ -120,7 +120,7 @@ struct PathSearch {
 
     var certificateCount: Int { presented.count + store.storedCount }
 
-    func der(_ k: Int) -> UnsafeRawBufferPointer {
+    mutating func der(_ k: Int) -> UnsafeRawBufferPointer {
         k < presented.count ? presented[k] : store.stored(k - presented.count)
     }
 
@@ -250,7 +250,11 @@ struct PathSearch {
     mutating func nextCandidate(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int? {
         let anchors = store.anchorCount
         let total = certificateCount
-        let child = frame.pointee.certificate
+        // Only what the scan reads, never the certificate or `self` as a whole: a closure or
+        // a call that takes them by value puts a copy of them in this frame.
+        let issuer = frame.pointee.certificate.issuer
+        let authorityKeyID = frame.pointee.certificate.extensions.authorityKeyID
+        let store = self.store
         let end = anchors + 2 * total
         var digest = frame.pointee.issuerDigest
         while Int(frame.pointee.cursor) < end {
@@ -259,12 +263,13 @@ struct PathSearch {
             let matched: Bool
             if position < anchors {
                 matched = withUnsafeBytes(of: &digest) {
-                    store.anchorSubjectMatches(position, name: child.issuer, digest: $0)
+                    store.anchorSubjectMatches(position, name: issuer, digest: $0)
                 }
             } else {
                 let k = (position - anchors) % total
                 let keyPass = position - anchors < total
-                matched = candidateMatches(k, child: child, keyIDPass: keyPass)
+                matched = candidateMatches(k, issuer: issuer, authorityKeyID: authorityKeyID,
+                                           keyIDPass: keyPass)
             }
             guard matched else { continue }
             // Compared before counting: candidatesMax may be 255, the counter's largest value.
@@ -291,11 +296,12 @@ struct PathSearch {
     /// Whether certificate k has the child's issuer as subject, and belongs to this pass:
     /// the key-id pass takes those whose subjectKeyIdentifier equals the child's
     /// authorityKeyIdentifier, the other pass the rest.
-    mutating func candidateMatches(_ k: Int, child: Certificate, keyIDPass: Bool) -> Bool {
-        guard let subject = try? locateSubject(der(k)), namesMatch(subject, child.issuer) else {
+    mutating func candidateMatches(_ k: Int, issuer: UnsafeRawBufferPointer,
+                                   authorityKeyID wanted: UnsafeRawBufferPointer,
+                                   keyIDPass: Bool) -> Bool {
+        guard let subject = try? locateSubject(der(k)), namesMatch(subject, issuer) else {
             return false
         }
-        let wanted = child.extensions.authorityKeyID
         guard wanted.count > 0 else { return !keyIDPass }
         // Only a hint: a shallow look for the identifier, no full parse. A candidate whose
         // identifier cannot be found goes to the second pass and fails there with its code.

@@ -1,16 +1,38 @@
 // A minimal CRL writer for demonstration PKIs (swift-certificates makes no CRLs): a v2
-// CRL with a CRLNumber and an authorityKeyIdentifier, signed ECDSA-SHA256 by a P-256
-// issuer, in the shape CRLImport accepts (RFC 5280 5.1).
+// CRL with a CRLNumber and an authorityKeyIdentifier, signed ECDSA-SHA256 (deterministic,
+// RFC 6979) by a P-256 issuer, in the shape CRLImport accepts (RFC 5280 5.1).
 
 import Crypto
 import Foundation
+import SwiftASN1
 
-/// DER encoding for host-side writers (the CRL writer here, tests' hand-made vectors).
+/// DER encoding for host-side writers (the CRL writer here, tests' hand-made vectors), over
+/// swift-asn1's DER.Serializer.
 public enum DERWrite {
+    static let tagClasses: [ASN1Identifier.TagClass] = [.universal, .application,
+                                                        .contextSpecific, .private]
+
+    /// One value of a one-byte identifier `tag`. A tag byte of the high-tag-number form
+    /// (low five bits all set) is written as given: only hand-made hostile vectors use it,
+    /// and the serializer would encode a different identifier.
     public static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
-        [tag] + length(content.count) + content
+        guard tag & 0x1F != 0x1F else { return [tag] + length(content.count) + content }
+        let identifier = ASN1Identifier(tagWithNumber: UInt(tag & 0x1F),
+                                        tagClass: tagClasses[Int(tag >> 6)])
+        var serializer = DER.Serializer()
+        if tag & 0x20 != 0 {
+            serializer.appendConstructedNode(identifier: identifier) {
+                $0.serializeRawBytes(content)
+            }
+        } else {
+            serializer.appendPrimitiveNode(identifier: identifier) {
+                $0.append(contentsOf: content)
+            }
+        }
+        return serializer.serializedBytes
     }
 
+    /// A DER length (minimal form), for vectors that splice lengths by hand.
     public static func length(_ n: Int) -> [UInt8] {
         if n < 0x80 { return [UInt8(n)] }
         var bytes: [UInt8] = []
@@ -35,10 +57,16 @@ public enum DERWrite {
 
     /// A non-negative INTEGER from its magnitude.
     static func integer(_ magnitude: [UInt8]) -> [UInt8] {
+        tlv(0x02, integerContent(magnitude))
+    }
+
+    /// The content octets of a non-negative INTEGER: no leading zero, one added when the
+    /// top bit is set.
+    static func integerContent(_ magnitude: [UInt8]) -> [UInt8] {
         var m = Array(magnitude.drop { $0 == 0 })
         if m.isEmpty { m = [0] }
         if m[0] & 0x80 != 0 { m.insert(0, at: 0) }
-        return tlv(0x02, m)
+        return m
     }
 }
 
@@ -66,7 +94,8 @@ public enum CRLBuilder {
         if !entries.isEmpty { tbs += DERWrite.tlv(0x30, entries.flatMap { $0 }) }
         tbs += DERWrite.tlv(0xA0, DERWrite.sequence(crlNumber, aki))
         let tbsDER = DERWrite.tlv(0x30, tbs)
-        let signature = [UInt8](try key.signature(for: tbsDER).derRepresentation)
+        let signature = try DeterministicECDSA.sign(hash: [UInt8](SHA256.hash(data: tbsDER)),
+                                                    scalar: [UInt8](key.rawRepresentation))
         return DERWrite.sequence(tbsDER, algorithm, DERWrite.tlv(0x03, [0] + signature))
     }
 }

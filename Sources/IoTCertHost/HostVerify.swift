@@ -33,8 +33,10 @@ public struct VerifyRequest {
     public var purpose: Purpose = .serverAuth
     public var peer: PeerSpec = .none
     public var limits = Limits()
-    /// Workspace bytes; nil: workspaceBytesNeeded(limits).
+    /// Workspace bytes on `target`; nil: what the limits need there.
     public var workspaceBytes: Int?
+    /// The device the figures are for (DeviceWorkspace.swift).
+    public var target = DeviceTarget.cortexM
 
     public init(chain: [[UInt8]], time: Int64?) {
         self.chain = chain
@@ -58,8 +60,9 @@ public struct VerifyReport {
     public let failing: PathEntry?
     public let signaturesChecked: Int
     public let steps: Int
+    /// The workspace on the device: given, needed, and the high-water mark there.
+    public let workspace: WorkspaceModel
     public let workspaceHighWater: Int
-    public let workspaceBytes: Int
 
     public var isValid: Bool { error == nil }
 }
@@ -72,7 +75,10 @@ extension OpenedBundle {
         var options = VerifyOptions(time: request.time, purpose: request.purpose)
         options.limits = request.limits
         options.peerName = request.peer.core(name.buffer)
-        let size = max(request.workspaceBytes ?? workspaceBytesNeeded(request.limits), 0)
+        let model = workspaceModel(request)
+        // The host's core gets exactly the frames the device's bytes hold (never more than
+        // the deepest path needs, whatever a caller asks for).
+        let size = model.hostBytes
         let workspace = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1),
                                                                alignment: 16)
         defer { workspace.deallocate() }
@@ -81,10 +87,21 @@ extension OpenedBundle {
             options: options,
             workspace: UnsafeMutableRawBufferPointer(rebasing: workspace[0..<size]))
         withExtendedLifetime((presented, name)) {}
-        return describe(result, chain: request.chain, workspaceBytes: size)
+        return describe(result, chain: request.chain, workspace: model)
     }
 
-    func describe(_ r: VerifyResult, chain: [[UInt8]], workspaceBytes: Int) -> VerifyReport {
+    /// The device's view of `request`'s workspace: the core allocates one frame per
+    /// certificate of the deepest path the caller's limits and the bundle's policy allow.
+    public func workspaceModel(_ request: VerifyRequest) -> WorkspaceModel {
+        let depth = Int(min(request.limits.depthMax, bundle.policy.depthMax))
+        let needed = request.target.bytesNeeded(depth: depth)
+        return WorkspaceModel(target: request.target, depth: depth,
+                              given: max(request.workspaceBytes ?? needed, 0), needed: needed)
+    }
+
+    func describe(_ r: VerifyResult, chain: [[UInt8]], workspace: WorkspaceModel)
+        -> VerifyReport
+    {
         let path = (0..<Int(r.pathLength)).map { entry(Int(r.path[$0]), chain) }
         var anchor: String?
         if r.anchorIndex >= 0 {
@@ -95,7 +112,8 @@ extension OpenedBundle {
             error: r.error, path: path, anchor: anchor,
             failing: r.failingIndex >= 0 ? entry(Int(r.failingIndex), chain) : nil,
             signaturesChecked: Int(r.signaturesChecked), steps: Int(r.steps),
-            workspaceHighWater: Int(r.workspaceHighWater), workspaceBytes: workspaceBytes)
+            workspace: workspace,
+            workspaceHighWater: workspace.deviceHighWater(host: Int(r.workspaceHighWater)))
     }
 
     /// Certificate k in the core's numbering: presented first, then the stored ones.
@@ -175,8 +193,9 @@ extension VerifyReport {
             if let anchor { lines.append("  anchor \(anchor)") }
         }
         lines.append("signatures checked: \(signaturesChecked), search steps: \(steps)")
+        lines.append(workspace.text)
         lines.append("workspace high-water mark: \(grouped(workspaceHighWater)) of "
-            + "\(grouped(workspaceBytes)) bytes")
+            + "\(grouped(workspace.given)) bytes on \(workspace.target.name)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

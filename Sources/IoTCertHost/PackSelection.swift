@@ -33,6 +33,8 @@ public struct PackDecision {
     /// Things the operator should know about a kept certificate (expiry inside the window).
     public internal(set) var warnings: [String] = []
     public let derBytes: Int
+    /// The core could not read it (a corrupt or unsupported certificate).
+    public internal(set) var unreadable = false
 }
 
 /// The deployment window and the device's limits, as the selection needs them.
@@ -77,6 +79,28 @@ struct SelectionRules {
     }
 }
 
+/// Progress lines during long work: where they go (the tool: standard error) and how often.
+public enum PackProgress {
+    nonisolated(unsafe) public static var report: (String) -> Void = { _ in }
+    /// Inputs between two progress lines; fewer inputs than this show none.
+    public static let every = 1_000
+}
+
+/// What makes two anchors one compact record: subject, key, exponent, name constraints.
+struct EntityKey: Hashable {
+    let subject: [UInt8]
+    let key: [UInt8]
+    let exponent: [UInt8]
+    let nameConstraints: [UInt8]?
+
+    init(_ c: HostCertificate) {
+        subject = c.subject
+        key = c.key
+        exponent = c.exponent
+        nameConstraints = c.nameConstraintsDER
+    }
+}
+
 /// A parsed input and the index of its decision.
 struct Candidate {
     let cert: HostCertificate
@@ -102,7 +126,10 @@ final class PackSelection {
     /// Reads each input with the core; what it cannot read is dropped with the core's code.
     func read(_ inputs: [InputObject], role: PackRole) -> [Candidate] {
         var out: [Candidate] = []
-        for input in inputs {
+        for (n, input) in inputs.enumerated() {
+            if n > 0 && n % PackProgress.every == 0 {
+                PackProgress.report("read \(grouped(n)) of \(grouped(inputs.count)) \(role.rawValue)s")
+            }
             do throws(IoTCertError) {
                 let cert = try HostCertificate(der: input.der, source: input.source)
                 out.append(Candidate(cert: cert, decision: decisions.count))
@@ -113,7 +140,7 @@ final class PackSelection {
                 decisions.append(PackDecision(
                     role: role, source: input.source, subject: "(unreadable)", detail: "",
                     kept: false, reason: "the device cannot read it: \(error.explained)",
-                    derBytes: input.der.count))
+                    derBytes: input.der.count, unreadable: true))
             }
         }
         return out
@@ -152,18 +179,20 @@ final class PackSelection {
         }
         // Same subject, key and name constraints: one compact anchor says it all; keep the
         // one that lasts longest (a re-issued root with a new self-signature and expiry).
+        // One pass to find each group's best, one to decide: linear in the inputs (3,000
+        // copies of one root are a normal concatenation accident).
+        var best: [EntityKey: Candidate] = [:]
         for c in usable {
-            let twins = usable.filter {
-                $0.cert.sameEntity(c.cert)
-                    && $0.cert.nameConstraintsDER == c.cert.nameConstraintsDER
-            }
+            let key = EntityKey(c.cert)
             // The latest expiry wins; among equals, the first given.
-            let best = twins.max {
-                ($0.cert.notAfter, -$0.decision) < ($1.cert.notAfter, -$1.decision)
-            } ?? c
-            if best.decision != c.decision {
-                drop(c, "same subject and key as \(best.cert.source), which expires later "
-                    + "(\(TimeText.date(best.cert.notAfter)))")
+            if let held = best[key], held.cert.notAfter >= c.cert.notAfter { continue }
+            best[key] = c
+        }
+        for c in usable {
+            guard let winner = best[EntityKey(c.cert)] else { continue }
+            if winner.decision != c.decision {
+                drop(c, "same subject and key as \(winner.cert.source), which expires later "
+                    + "(\(TimeText.date(winner.cert.notAfter)))")
                 continue
             }
             var warnings = rules.expiryWarning(c.cert.notAfter)

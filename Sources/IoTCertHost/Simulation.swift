@@ -90,7 +90,9 @@ public struct SimulationOptions {
     public var step: Int64
     public var purpose: Purpose = .serverAuth
     public var limits = Limits()
+    /// Workspace bytes on `target`; nil: what the limits need there.
     public var workspaceBytes: Int?
+    public var target = DeviceTarget.cortexM
 
     public init(from: Int64, to: Int64, step: Int64) {
         self.from = from

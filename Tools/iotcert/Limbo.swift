@@ -26,7 +26,9 @@ import IoTCertHost
 struct LimboCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limbo",
-        abstract: "Run an x509-limbo test suite and write LimboResult JSON.")
+        abstract: "Run an x509-limbo test suite and write LimboResult JSON.",
+        discussion: "With --summary, exit status 1 when a case has a wrong result.\n\n"
+            + ToolExit.helpText)
 
     enum Placement: String, ExpressibleByArgument, CaseIterable {
         case presented, stored
@@ -54,6 +56,10 @@ struct LimboCommand: ParsableCommand {
     var filter: String?
 
     func run() throws {
+        try reportingErrors(runSuite)
+    }
+
+    func runSuite() throws {
         let suite = try LimboSuite.load(file)
         var results: [LimboResult] = []
         for testCase in suite.testcases {
@@ -66,7 +72,7 @@ struct LimboCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let json = try encoder.encode(LimboResults(results: results))
         if let output {
-            try json.write(to: URL(fileURLWithPath: output))
+            try writeFile(output, [UInt8](json))
         } else {
             FileHandle.standardOutput.write(json)
             FileHandle.standardOutput.write(Data("\n".utf8))
@@ -74,13 +80,15 @@ struct LimboCommand: ParsableCommand {
         guard summary || exceptions != nil else { return }
         var known: [String: String] = [:]
         if let exceptions {
-            let data = try Data(contentsOf: URL(fileURLWithPath: exceptions))
-            known = try JSONDecoder().decode([String: String].self, from: data)
+            let data = Data(try FileIO.read(exceptions))
+            guard let decoded = try? JSONDecoder().decode([String: String].self, from: data)
+            else { throw InputError(exceptions, "not a JSON object of {id: reason}") }
+            known = decoded
         }
         let report = LimboSummary(suite: suite, results: results, exceptions: known,
                                   filtered: filter != nil)
         FileHandle.standardError.write(Data(report.text.utf8))
-        if !report.isClean { throw ExitCode.failure }
+        if !report.isClean { throw ExitCode(ToolExit.negative) }
     }
 }
 
@@ -111,12 +119,18 @@ struct LimboSuite: Decodable {
     let testcases: [LimboCase]
 
     static func load(_ path: String) throws -> LimboSuite {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A limbo suite is tens of MB: its own size limit, not the certificate files' one.
+        let data = Data(try FileIO.read(path, limit: 1 << 30))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let suite = try decoder.decode(LimboSuite.self, from: data)
+        let suite: LimboSuite
+        do {
+            suite = try decoder.decode(LimboSuite.self, from: data)
+        } catch {
+            throw InputError(FileIO.displayName(path), "not an x509-limbo suite (\(error))")
+        }
         guard suite.version == 1 else {
-            throw ValidationError("\(path): limbo format version \(suite.version) is not 1")
+            throw InputError(path, "limbo format version \(suite.version) is not 1")
         }
         return suite
     }

@@ -95,6 +95,12 @@ struct PackCommand: ParsableCommand {
             + "key to pin.", valueName: "file"))
     var header: String?
 
+    /// Above this a bundle gets a size warning: 64 KiB is a large part of the flash of a
+    /// Cortex-M class device (the whole Mozilla root store packs into 49 KB).
+    @Option(help: ArgumentHelp("Warn on standard error when the bundle is larger than this "
+            + "(default 65,536) and no --max-bytes is given.", valueName: "bytes"))
+    var warnBytes = 64 << 10
+
     @Flag(help: "Drop certificates the device cannot read, with a warning, instead of failing.")
     var skipUnreadable = false
 
@@ -139,20 +145,18 @@ struct PackCommand: ParsableCommand {
                                                                           options)).utf8))
             }
             if output != FileIO.standardStream { try writeNames(result) }
-            Output.report("wrote \(FileIO.displayName(output)) (\(format.rawValue), "
+            let written = output == FileIO.standardStream ? "standard output" : output
+            Output.report("wrote \(written) (\(format.rawValue), "
                 + "\(grouped(result.bundle.count)) bytes, sequence \(sequence), "
                 + "\(signer == nil ? "unsigned" : "signed"))\n")
-            if result.bundle.count > PackCommand.largeBundleBytes && maxBytes == nil {
+            if result.bundle.count > warnBytes && maxBytes == nil {
                 printWarning("the bundle takes \(grouped(result.bundle.count)) bytes, more than "
-                    + "\(grouped(PackCommand.largeBundleBytes)): check it fits the device's flash "
+                    + "--warn-bytes \(grouped(warnBytes)): check it fits the device's flash "
                     + "(--max-bytes makes pack fail above a budget)")
             }
         }
     }
 
-    /// Above this a bundle gets a size warning: 64 KiB is a large part of the flash of a
-    /// Cortex-M class device (the whole Mozilla root store packs into 49 KB).
-    static let largeBundleBytes = 64 << 10
 
     /// A certificate the device cannot read is an error unless --skip-unreadable: a corrupt
     /// root in an anchors file must not vanish from the bundle unnoticed.

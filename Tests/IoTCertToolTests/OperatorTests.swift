@@ -521,6 +521,35 @@ final class OperatorTests: XCTestCase {
         }
     }
 
+    /// Every option a help page lists is documented in docs/iotcert-tool.md, and every
+    /// `--option` the document names exists in some help page.
+    func testTheDocumentMatchesTheHelpPages() throws {
+        let document = try String(contentsOfFile: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/iotcert-tool.md").path, encoding: .utf8)
+        func options(_ text: String) -> Set<String> {
+            let pattern = try? NSRegularExpression(pattern: "--[a-z][a-z-]*[a-z]")
+            let range = NSRange(text.startIndex..., in: text)
+            return Set((pattern?.matches(in: text, range: range) ?? []).compactMap {
+                Range($0.range, in: text).map { String(text[$0]) }
+            })
+        }
+        var helped: Set<String> = ["--help", "--version"]
+        for command in ["gen", "pack", "inspect", "verify", "check", "simulate", "sizes",
+                        "limbo"] {
+            let help = try iotcert(command, "--help")
+            XCTAssertEqual(help.status, 0)
+            let listed = options(help.stdout)
+            helped.formUnion(listed)
+            for option in listed where !document.contains(option) {
+                XCTFail("\(command) \(option) is not in docs/iotcert-tool.md")
+            }
+        }
+        for option in options(document).subtracting(helped) {
+            XCTFail("docs/iotcert-tool.md names \(option), which no help page lists")
+        }
+    }
+
     // MARK: - Operator features
 
     func testCheckAndInspectNameEveryAnchor() throws {

@@ -17,6 +17,10 @@ public enum AnchorSet {
             throw InputError("--anchors", "none of the \(anchors.count) certificate(s) is a "
                 + "usable trust anchor at \(TimeText.format(instant))")
         }
+        // As in pack: a certificate the device cannot read is not dropped unnoticed.
+        if let unreadable = result.decisions.first(where: \.unreadable) {
+            throw InputError(unreadable.source, unreadable.reason)
+        }
         do throws(IoTCertError) {
             return try OpenedBundle(result.bundle)
         } catch {

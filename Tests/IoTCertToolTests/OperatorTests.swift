@@ -340,6 +340,11 @@ final class OperatorTests: XCTestCase {
                                "2025-01-01", "--skip-unreadable", "-o", "c.iotb")
         XCTAssertEqual(skip.status, 0, skip.stderr)
         XCTAssertTrue(skip.stderr.contains("warning: with-corrupt.pem#2"), skip.stderr)
+        let verify = try iotcert("verify", "leaves/api-chain.pem", "--anchors",
+                                 "with-corrupt.pem", "--time", "2025-03-01")
+        XCTAssertEqual(verify.status, 2, verify.stdout)
+        XCTAssertTrue(verify.stderr.contains("with-corrupt.pem#2: the device cannot read it"),
+                      verify.stderr)
     }
 
     // MARK: - Output

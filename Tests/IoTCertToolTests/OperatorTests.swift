@@ -99,6 +99,12 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(host.status, 1, host.stdout)
         XCTAssertTrue(host.stdout.contains("workspace on host"), host.stdout)
         XCTAssertEqual(try verify(1032, "--target", "pdp-11").status, 64)
+        let simulate = try iotcert("simulate", "--bundle", "ws.iotb", "--chains", "servers",
+                                   "--from", "2025-01-01", "--to", "2025-02-01",
+                                   "--workspace", "1032")
+        XCTAssertTrue(simulate.stdout.contains("needed 1,735 bytes (8 frame(s) of 216 + 7 "
+            + "alignment), given 1,032 bytes: NOT ENOUGH"), simulate.stdout)
+        XCTAssertTrue(simulate.stdout.contains("FAIL workspaceExhausted"), simulate.stdout)
     }
 
     func testTheDeviceModelAgreesWithTheHeadersMacro() {
@@ -283,6 +289,19 @@ final class OperatorTests: XCTestCase {
         let chain = try iotcert("verify", "-", "--anchors", "roots", "--time", "2025-03-01",
                                 input: try bytes("leaves/api-chain.pem"))
         XCTAssertEqual(chain.status, 0, chain.stdout + chain.stderr)
+        // A named pipe (what a shell's <(...) hands over) is read as it comes.
+        let fifo = path("roots.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let content = try bytes("roots/root-p384.pem")
+        Thread.detachNewThread {
+            if let handle = FileHandle(forWritingAtPath: fifo) {
+                try? handle.write(contentsOf: content)
+                try? handle.close()
+            }
+        }
+        let named = try iotcert("verify", "leaves/api-chain.pem", "--anchors", "roots.fifo",
+                                "--time", "2025-03-01")
+        XCTAssertEqual(named.status, 0, named.stdout + named.stderr)
         let empty = try iotcert("verify", "--anchors", "roots", "--", "-", input: Data())
         XCTAssertEqual(empty.status, 2)
         XCTAssertTrue(empty.stderr.contains("standard input: is empty"), empty.stderr)

@@ -74,7 +74,12 @@ struct SimulateCommand: ParsableCommand {
                 + "\(opened.bundle.anchorCount) anchor(s), \(opened.bundle.certificateCount) "
                 + "stored; signature: \(signatureStatus(opened).text); every \(step) from "
                 + "\(TimeText.date(options.from)) to \(TimeText.date(options.to))"
-            print(report.text(header: header), terminator: "")
+            var request = VerifyRequest(chain: [], time: nil)
+            request.limits = options.limits
+            request.workspaceBytes = options.workspaceBytes
+            request.target = options.target
+            print(report.text(header: header + "\n" + opened.workspaceModel(request).text),
+                  terminator: "")
             if report.anyFailure { throw ExitCode(ToolExit.negative) }
         }
     }

@@ -66,7 +66,9 @@ public enum FileIO {
         defer { close(fd) }
         var done = 0
         while done < bytes.count {
-            let n = bytes[done...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[done...].withUnsafeBytes {
+                Foundation.write(fd, $0.baseAddress, $0.count)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw OutputError(path, "cannot be written: " + systemReason(errno))

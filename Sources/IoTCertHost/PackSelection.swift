@@ -128,7 +128,8 @@ final class PackSelection {
         var out: [Candidate] = []
         for (n, input) in inputs.enumerated() {
             if n > 0 && n % PackProgress.every == 0 {
-                PackProgress.report("read \(grouped(n)) of \(grouped(inputs.count)) \(role.rawValue)s")
+                PackProgress.report("read \(grouped(n)) of \(grouped(inputs.count)) "
+                    + "\(role.rawValue)s")
             }
             do throws(IoTCertError) {
                 let cert = try HostCertificate(der: input.der, source: input.source)

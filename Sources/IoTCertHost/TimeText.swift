@@ -23,8 +23,10 @@ public enum TimeText {
     }
 
     private static let utc = TimeZone(identifier: "UTC")!
+    // Formatters are costly to make; the tool is single-threaded, so one each is shared.
     nonisolated(unsafe) private static let dateTime = formatter([.withInternetDateTime])
-    nonisolated(unsafe) private static let fractional = formatter([.withInternetDateTime, .withFractionalSeconds])
+    nonisolated(unsafe) private static let fractional = formatter([.withInternetDateTime,
+                                                                   .withFractionalSeconds])
     nonisolated(unsafe) private static let dateOnly = formatter([.withFullDate])
 
     /// "2025-01-31T12:00:00Z".

@@ -37,6 +37,8 @@ public struct VerifyRequest {
     public var workspaceBytes: Int?
     /// The device the figures are for (DeviceWorkspace.swift).
     public var target = DeviceTarget.cortexM
+    /// The bundle's names file, to name a digest-only anchor (AnchorNames.swift).
+    public var names: AnchorNames?
 
     public init(chain: [[UInt8]], time: Int64?) {
         self.chain = chain
@@ -87,7 +89,7 @@ extension OpenedBundle {
             options: options,
             workspace: UnsafeMutableRawBufferPointer(rebasing: workspace[0..<size]))
         withExtendedLifetime((presented, name)) {}
-        return describe(result, chain: request.chain, workspace: model)
+        return describe(result, chain: request.chain, workspace: model, names: request.names)
     }
 
     /// The device's view of `request`'s workspace: the core allocates one frame per
@@ -99,14 +101,14 @@ extension OpenedBundle {
                               given: max(request.workspaceBytes ?? needed, 0), needed: needed)
     }
 
-    func describe(_ r: VerifyResult, chain: [[UInt8]], workspace: WorkspaceModel)
-        -> VerifyReport
+    func describe(_ r: VerifyResult, chain: [[UInt8]], workspace: WorkspaceModel,
+                  names: AnchorNames?) -> VerifyReport
     {
         let path = (0..<Int(r.pathLength)).map { entry(Int(r.path[$0]), chain) }
         var anchor: String?
         if r.anchorIndex >= 0 {
             anchor = anchorText(Int(r.anchorIndex), issuedTop: path.isEmpty ? nil
-                : topIssuer(Int(r.path[Int(r.pathLength) - 1]), chain))
+                : topIssuer(Int(r.path[Int(r.pathLength) - 1]), chain), names: names)
         }
         return VerifyReport(
             error: r.error, path: path, anchor: anchor,
@@ -133,10 +135,14 @@ extension OpenedBundle {
     }
 
     /// The anchor's subject; for digest-only anchors, the name that matched the digest.
-    func anchorText(_ i: Int, issuedTop: String?) -> String {
+    func anchorText(_ i: Int, issuedTop: String?, names: AnchorNames?) -> String {
         let a = bundle.anchor(i)
         if a.subject.count > 0 { return "[\(i)] " + NameText.format(buffer: a.subject) }
         let digest = [UInt8](a.subjectDigest).hexString
+        if let named = names?.subject(digest: digest, key: [UInt8](a.publicKey.key)) {
+            return "[\(i)] \(named) (stored as subject digest \(digest); name from the names "
+                + "file)"
+        }
         return "[\(i)] \(issuedTop ?? "?") (stored as subject digest \(digest))"
     }
 }

@@ -100,6 +100,10 @@ struct VerifyCommand: ParsableCommand {
             if let depthMax { request.limits.depthMax = depthMax }
             request.workspaceBytes = workspaceOptions.workspace
             request.target = workspaceOptions.device
+            if let bundle {
+                request.names = try AnchorNames.load(besides: bundle, for: opened,
+                                                     warn: printWarning)
+            }
             let report = opened.verify(request)
             let status = bundle.map { BundleStatusJSON(opened, file: FileIO.displayName($0)) }
             if json {

@@ -289,6 +289,7 @@ final class OperatorTests: XCTestCase {
         let chain = try iotcert("verify", "-", "--anchors", "roots", "--time", "2025-03-01",
                                 input: try bytes("leaves/api-chain.pem"))
         XCTAssertEqual(chain.status, 0, chain.stdout + chain.stderr)
+        XCTAssertEqual(try iotcert("verify", "--bundle", "-", "-", input: Data()).status, 64)
         // A named pipe (what a shell's <(...) hands over) is read as it comes.
         let fifo = path("roots.fifo")
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)

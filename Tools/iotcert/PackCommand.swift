@@ -108,6 +108,7 @@ struct PackCommand: ParsableCommand {
 
     func validate() throws {
         guard !anchors.isEmpty else { throw ValidationError("--anchors is required") }
+        try checkStandardInputOnce(anchors + intermediates + deviceChain + crls)
         if header != nil && format != .c {
             throw ValidationError("--header needs --format c")
         }

@@ -161,6 +161,13 @@ func writeFile(_ path: String, _ bytes: [UInt8]) throws {
     try FileIO.write(path, bytes)
 }
 
+/// Standard input can be read once: refuses a second "-" among `paths`.
+func checkStandardInputOnce(_ paths: [String]) throws {
+    guard paths.filter({ $0 == FileIO.standardStream }).count <= 1 else {
+        throw ValidationError("- (standard input) may be named only once")
+    }
+}
+
 /// `--workspace` and `--target`, shared by verify and simulate.
 struct WorkspaceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Workspace bytes the device gives the verifier, on --target "

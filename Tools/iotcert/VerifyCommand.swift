@@ -71,6 +71,7 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("give at most one of --host, --ip, --email")
         }
         guard !chain.isEmpty else { throw ValidationError("name at least one chain file") }
+        try checkStandardInputOnce(chain + anchors + [bundle].compactMap { $0 })
         if let depthMax, depthMax < 1 || depthMax > Limits.depthCeiling {
             throw ValidationError("--depth-max \(depthMax): expected 1...\(Limits.depthCeiling)")
         }

@@ -90,7 +90,7 @@ public enum CRLBuilder {
                 try $0.appendConstructedNode(identifier: .sequence) { extensions in
                     try self.extension(&extensions, crlNumberOID) { try $0.serialize(number) }
                     try self.extension(&extensions, authorityKeyIdentifierOID) {
-                        try $0.appendConstructedNode(identifier: .sequence) {
+                        $0.appendConstructedNode(identifier: .sequence) {
                             $0.appendPrimitiveNode(identifier: ASN1Identifier(
                                 tagWithNumber: 0, tagClass: .contextSpecific)) {
                                 $0.append(contentsOf: issuerKeyID)

@@ -86,17 +86,22 @@ public enum PackProgress {
     public static let every = 1_000
 }
 
-/// What makes two anchors one compact record: subject, key, exponent, name constraints.
+/// One CA as the packer groups certificates: subject, key, exponent (HostCertificate's
+/// sameEntity), and for anchors the name constraints too (what makes one compact record).
 struct EntityKey: Hashable {
     let subject: [UInt8]
     let key: [UInt8]
     let exponent: [UInt8]
-    let nameConstraints: [UInt8]?
+    var nameConstraints: [UInt8]?
+
+    init(subject: [UInt8], key: [UInt8], exponent: [UInt8]) {
+        self.subject = subject
+        self.key = key
+        self.exponent = exponent
+    }
 
     init(_ c: HostCertificate) {
-        subject = c.subject
-        key = c.key
-        exponent = c.exponent
+        self.init(subject: c.subject, key: c.key, exponent: c.exponent)
         nameConstraints = c.nameConstraintsDER
     }
 }

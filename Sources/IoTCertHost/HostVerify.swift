@@ -56,8 +56,9 @@ public struct PathEntry: Codable, Equatable {
 public struct VerifyReport {
     public let error: IoTCertError?
     public let path: [PathEntry]
-    /// The trust anchor that ended the path.
+    /// The trust anchor that ended the path, described, and its index in the bundle.
     public let anchor: String?
+    public let anchorIndex: Int?
     /// The certificate the failure concerns, when it is one.
     public let failing: PathEntry?
     public let signaturesChecked: Int
@@ -112,6 +113,7 @@ extension OpenedBundle {
         }
         return VerifyReport(
             error: r.error, path: path, anchor: anchor,
+            anchorIndex: r.anchorIndex >= 0 ? Int(r.anchorIndex) : nil,
             failing: r.failingIndex >= 0 ? entry(Int(r.failingIndex), chain) : nil,
             signaturesChecked: Int(r.signaturesChecked), steps: Int(r.steps),
             workspace: workspace,

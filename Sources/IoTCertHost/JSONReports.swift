@@ -50,6 +50,8 @@ public struct VerifyJSON: Codable {
     public let bundle: BundleStatusJSON?
     public let path: [PathEntry]
     public let anchor: String?
+    /// The anchor's index in the bundle (inspect's `anchors[].index`).
+    public let anchorIndex: Int?
     public let failing: PathEntry?
     public let signaturesChecked: Int
     public let steps: Int
@@ -64,6 +66,7 @@ public struct VerifyJSON: Codable {
         self.bundle = bundle
         path = r.path
         anchor = r.anchor
+        anchorIndex = r.anchorIndex
         failing = r.failing
         signaturesChecked = r.signaturesChecked
         steps = r.steps

@@ -41,7 +41,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Sources/IoTCertHost"),
-        // Host-only C over Mbed TLS: seeded RSA key generation for `iotcert gen`.
+        // Host-only C over Mbed TLS: seeded RSA key generation for `iotcert gen`, and
+        // deterministic (RFC 6979) ECDSA for gen and for signed bundles.
         .target(
             name: "IoTCertHostC",
             path: "Sources/IoTCertHostC",

@@ -198,7 +198,11 @@ demo: build
 	    --signing-key $(DEMO)/pki/keys/bundle-signing.pub.pem --time $(DEMO_TIME) \
 	    --host $(DEMO_HOST) $(DEMO)/pki/leaves/api-old-chain.pem
 	@echo "== the same bundle and chain on the emulated Cortex-M4"
-	python3 Examples/cortex-m4/bundle-to-c.py $(DEMO)/bundle.iotb $(DEMO)/bundle.c
+	@echo "   (packed again as C with its header and pinned key: RFC 6979 signatures, same bytes)"
+	cd $(DEMO)/pki && $(IOTCERT) pack --anchors roots --intermediates intermediates \
+	    --crls crls --valid-from 2025-01-01 --valid-until 2026-01-01 \
+	    --sign-key keys/bundle-signing.pem --sequence 1 --format c \
+	    --header $(DEMO)/bundle.h -o $(DEMO)/bundle.c > /dev/null
 	$(MAKE) -C Examples/cortex-m4 demo-run DEMO_BUNDLE_C=$(DEMO)/bundle.c \
 	    DEMO_CHAIN=$(DEMO)/pki/leaves/api-old-chain.pem \
 	    DEMO_KEY=$(DEMO)/pki/keys/bundle-signing.pub.pem DEMO_HOST=$(DEMO_HOST) \

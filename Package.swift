@@ -24,6 +24,8 @@ let package = Package(
         .target(
             name: "IoTCertMbedTLS",
             path: "Sources/IoTCertMbedTLS",
+            // ssl/: the TLS attachment for C programs (needs libmbedtls); not for Swift.
+            exclude: ["ssl"],
             cSettings: [.headerSearchPath("../../Include")],
             linkerSettings: [.linkedLibrary("mbedcrypto")]
         ),

@@ -8,9 +8,9 @@
  * ECDH, a DRBG, X.509 certificate parsing (Mbed TLS reads the broker's key out of its
  * certificate to check the key exchange signature) and private-key parsing.
  *
- * Records are bounded: the client asks for 4096-byte fragments (max_fragment_length, RFC
- * 6066), which OpenSSL-based brokers honour; a handshake message must fit one record in
- * Mbed TLS 2.28 (it does not reassemble fragmented handshake messages over TLS).
+ * Records are bounded (MBEDTLS_SSL_IN/OUT_CONTENT_LEN below): Mbed TLS 2.28 allocates its
+ * two record buffers from these at mbedtls_ssl_setup; a handshake message must fit one
+ * record (it does not reassemble fragmented handshake messages over TLS).
  *
  * Memory comes from one static buffer (measure.c), sized in the Makefile (HEAP).
  */
@@ -92,15 +92,16 @@ int fw_snprintf(char *buffer, size_t size, const char *format, ...);
 #define MBEDTLS_SSL_CIPHERSUITES MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
-#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
-/* Incoming: a 4096-byte fragment (negotiated above) holds the broker's Certificate message
- * (two certificates, about 1.2 KB, in the test PKI). Outgoing: the device's own chain, same
- * size, and MQTT packets of a few hundred bytes. */
+/* Incoming: the largest record the broker sends. Its Certificate message (two ECDSA
+ * certificates, about 1.2 KB in the test PKI) must fit one record, and MQTT replies are a
+ * few bytes. A broker that sent records above 4 KB would make the handshake fail with
+ * MBEDTLS_ERR_SSL_INVALID_RECORD, not overrun a buffer. Outgoing: the device's own chain
+ * (about the same size) and MQTT packets of a few hundred bytes. */
 #define MBEDTLS_SSL_IN_CONTENT_LEN 4096
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 2048
-/* The broker's certificate is not kept after the handshake (its digest is): iotcert has
- * already decided about it, and the RAM is better spent elsewhere. */
-#undef MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
+/* iotcert_mbedtls_handshake reads the broker's parsed chain after the Certificate message
+ * (Sources/IoTCertMbedTLS/ssl); Mbed TLS frees it with the session. */
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 
 #include "mbedtls/check_config.h"
 

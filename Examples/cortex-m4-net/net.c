@@ -203,6 +203,24 @@ int fw_tcp_recv(uint8_t *data, size_t length)
     return (int)length;
 }
 
+int fw_tcp_wait_readable(uint32_t timeout_ms)
+{
+    uint32_t start = fw_net_now_ms();
+    while (conn.received == NULL) {
+        if (conn.error != 0) {
+            return conn.error;
+        }
+        if (conn.closed) {
+            return NET_ERR_CLOSED;
+        }
+        if (fw_net_now_ms() - start > timeout_ms) {
+            return NET_ERR_TIMEOUT;
+        }
+        fw_net_poll();
+    }
+    return conn.received->tot_len;
+}
+
 int fw_tcp_close(uint32_t timeout_ms)
 {
     if (conn.pcb == NULL) {

@@ -38,6 +38,9 @@ int fw_tcp_send(const uint8_t *data, size_t length);
 /* Takes up to `length` received bytes; NET_WOULD_BLOCK when none is waiting, NET_ERR_CLOSED
  * once the peer has closed and everything was read. */
 int fw_tcp_recv(uint8_t *data, size_t length);
+/* Polls until received data is waiting, the connection failed or closed, or `timeout_ms`
+ * passed; returns the bytes waiting (> 0), NET_ERR_TIMEOUT or the connection's error. */
+int fw_tcp_wait_readable(uint32_t timeout_ms);
 /* Waits (bounded) until everything sent was acknowledged, then closes. */
 int fw_tcp_close(uint32_t timeout_ms);
 

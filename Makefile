@@ -118,8 +118,9 @@ bench: lib
 # The emulated Cortex-M4's part of mqtt-demo: a shell command that runs the firmware against
 # the broker the host demo started. Examples/mqtt-device/run-demo.sh gives it
 # MQTT_BROKER_PORT, MQTT_PKI, MQTT_BUNDLE, MQTT_TIME and MQTT_MESSAGE, and checks that the
-# subscriber received MQTT_MESSAGE. Empty: the host device alone.
-MQTT_FIRMWARE_RUN ?=
+# subscriber received MQTT_MESSAGE. Empty: the host device alone. Default: the emulated
+# Cortex-M4 (Examples/cortex-m4-net: LAN9118, lwIP, Mbed TLS's TLS client, iotcert).
+MQTT_FIRMWARE_RUN ?= $(MAKE) -s -C Examples/cortex-m4-net demo-run
 
 # Examples/mqtt-device: mosquitto with a TLS listener that requires client certificates,
 # the host device (Mbed TLS's SSL module, iotcert as its only certificate check), the

@@ -10,6 +10,9 @@
 /* The trust bundle: anchors, stored intermediates, the device's own chain. */
 extern const uint8_t device_bundle[];
 extern const size_t device_bundle_len;
+/* The owner's bundle-signing key, an uncompressed P-256 point: only bundles it signed open. */
+extern const uint8_t device_owner_key[];
+extern const size_t device_owner_key_len;
 /* The device's private key, DER. A real device keeps it in protected storage. */
 extern const uint8_t device_key[];
 extern const size_t device_key_len;
@@ -17,6 +20,7 @@ extern const size_t device_key_len;
 extern const char device_broker_name[];
 extern const char device_client_id[];
 extern const char device_topic[];
+extern const char device_message[]; /* what the device publishes */
 /* The device's clock for this run (seconds since 1970). */
 extern const int64_t device_time;
 

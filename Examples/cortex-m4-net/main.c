@@ -191,7 +191,8 @@ int main(void)
 {
     fw_heap_init();
     fw_ticks_start();
-    int status = iotcert_bundle_open(&trust, device_bundle, device_bundle_len, NULL, 0, NULL);
+    int status = iotcert_bundle_open(&trust, device_bundle, device_bundle_len,
+                                     device_owner_key, device_owner_key_len, NULL);
     if (status != IOTCERT_OK) {
         fw_print(iotcert_strerror(status));
         fw_print("\n");
@@ -214,7 +215,6 @@ int main(void)
     if (status != 0) {
         return fail("random generator or key", status, EXIT_SETUP);
     }
-    static const char payload[] = "hello from the emulated Cortex-M4";
     device_config config = {
         .bio = NULL,
         .send = transport_send,
@@ -233,8 +233,8 @@ int main(void)
         .buffer_len = sizeof mqtt_buffer,
         .client_id = device_client_id,
         .topic = device_topic,
-        .payload = (const uint8_t *)payload,
-        .payload_len = sizeof payload - 1,
+        .payload = (const uint8_t *)device_message,
+        .payload_len = strlen(device_message),
     };
     int result = device_report_once(&config, &session);
     fw_tcp_close(CLOSE_TIMEOUT_MS);

@@ -35,10 +35,11 @@
 /* lwIP's heap: TCP_WRITE_FLAG_COPY segments waiting for an ACK (at most TCP_SND_BUF) and
  * their headers. */
 #define MEM_SIZE (4 * 1024)
-/* TCP: the MSS of an Ethernet path; the window holds one TLS record of the size the
- * firmware negotiates (mbedtls_config.h: MBEDTLS_SSL_IN_CONTENT_LEN) plus a segment. */
+/* TCP: the MSS of an Ethernet path. Two segments of window carry the broker's first flight
+ * (ServerHello to ServerHelloDone, about 1.6 KB with the test PKI) at once; a larger record
+ * takes one more round trip, never more RAM. */
 #define TCP_MSS 1460
-#define TCP_WND (3 * TCP_MSS)
+#define TCP_WND (2 * TCP_MSS)
 #define TCP_SND_BUF (2 * TCP_MSS)
 #define TCP_SND_QUEUELEN 8
 #define MEMP_NUM_TCP_SEG 12
@@ -48,9 +49,9 @@
 #define MEMP_NUM_SYS_TIMEOUT 4
 #define ARP_TABLE_SIZE 2 /* the gateway and the forwarded broker address */
 #define ARP_QUEUEING 0
-/* Received frames: each pool buffer holds a whole frame; enough for a full window plus
- * ARP and ACK traffic. */
-#define PBUF_POOL_SIZE 6
+/* Received frames: each pool buffer holds a whole frame; a full window plus one for ARP or
+ * a pure ACK arriving meanwhile, plus one spare (runs peak at 2). */
+#define PBUF_POOL_SIZE 4
 #define PBUF_POOL_BUFSIZE 1536
 
 #define LWIP_NETIF_STATUS_CALLBACK 0

@@ -41,7 +41,8 @@ int fw_tcp_recv(uint8_t *data, size_t length);
 /* Polls until received data is waiting, the connection failed or closed, or `timeout_ms`
  * passed; returns the bytes waiting (> 0), NET_ERR_TIMEOUT or the connection's error. */
 int fw_tcp_wait_readable(uint32_t timeout_ms);
-/* Waits (bounded) until everything sent was acknowledged, then closes. */
+/* Waits (bounded) until everything sent was acknowledged, then closes (sends FIN; the
+ * peer's is not awaited). NET_ERR_TIMEOUT when data was still unacknowledged. */
 int fw_tcp_close(uint32_t timeout_ms);
 
 /* Prints lwIP's memory use (each pool's size and peak, the heap's peak) as metric lines. */

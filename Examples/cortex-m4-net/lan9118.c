@@ -259,27 +259,28 @@ void lan9118_rx_read(uint8_t *data, uint32_t length)
     }
 }
 
-void lan9118_rx_end(void)
+/* Reads out what is left of the frame word by word: the FCS and end padding after a full
+ * read, or the whole frame when dropped (the datasheet's fast-forward needs at least 4
+ * words left, which the tail of a frame seldom has). */
+static void rx_drain(void)
 {
-    /* The FCS and the end padding: read out word by word (the datasheet's fast-forward
-     * needs at least 4 words left, which the tail of a frame seldom has). */
     while (rx.words_left > 0) {
         (void)RX_DATA_FIFO;
         rx.words_left--;
     }
     rx.bytes_left = 0;
     rx.carry_bytes = 0;
+}
+
+void lan9118_rx_end(void)
+{
+    rx_drain();
     counters.rx_frames++;
 }
 
 void lan9118_rx_discard(void)
 {
-    while (rx.words_left > 0) {
-        (void)RX_DATA_FIFO;
-        rx.words_left--;
-    }
-    rx.bytes_left = 0;
-    rx.carry_bytes = 0;
+    rx_drain();
     counters.rx_dropped++;
 }
 

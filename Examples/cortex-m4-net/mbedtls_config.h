@@ -2,76 +2,31 @@
  * mbedtls_config.h -- Mbed TLS 2.28 configuration for the networked Cortex-M4 firmware.
  *
  * A TLS 1.2 client with one cipher suite, ECDHE-ECDSA-AES128-GCM-SHA256, that presents the
- * device's certificate chain (mutual TLS) and leaves the broker's chain to iotcert. Everything
- * that Examples/cortex-m4/mbedtls_config.h builds for the crypto port is here too (iotcert's
- * signature checks go through the same Mbed TLS code), plus what the SSL module needs: AES-GCM,
- * ECDH, a DRBG, X.509 certificate parsing (Mbed TLS reads the broker's key out of its
- * certificate to check the key exchange signature) and private-key parsing.
+ * device's certificate chain (mutual TLS) and leaves the broker's chain to iotcert. It is
+ * Examples/cortex-m4/mbedtls_config.h (what the crypto port needs: SHA-2, ECDSA P-256/P-384,
+ * RSA verification, the static heap; included at the end, which also runs Mbed TLS's
+ * consistency check) plus what the SSL module needs: AES-GCM, ECDH, a DRBG fed by the
+ * device's entropy source, X.509 certificate parsing (Mbed TLS reads the broker's key out
+ * of its certificate to check the key exchange signature) and private-key parsing.
  *
  * Records are bounded (MBEDTLS_SSL_IN/OUT_CONTENT_LEN below): Mbed TLS 2.28 allocates its
  * two record buffers from these at mbedtls_ssl_setup; a handshake message must fit one
  * record (it does not reassemble fragmented handshake messages over TLS).
- *
- * Memory comes from one static buffer (measure.c), sized in the Makefile (HEAP).
  */
 #ifndef IOTCERT_NET_MBEDTLS_CONFIG_H
 #define IOTCERT_NET_MBEDTLS_CONFIG_H
 
-#include <stddef.h>
+/* --- Key exchange, ciphers, random numbers ------------------------------------------------ */
 
-/* --- System and platform ------------------------------------------------------------------ */
-
-#define MBEDTLS_HAVE_ASM
-/* No MBEDTLS_HAVE_TIME: no wall clock on the device; iotcert checks validity against the
- * time the firmware passes it. */
-#define MBEDTLS_PLATFORM_C
-#define MBEDTLS_PLATFORM_MEMORY
-#define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
-#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
-#define MBEDTLS_MEMORY_DEBUG
-void fw_alloc_fatal(const char *format, ...);
-void fw_exit(int status);
-int fw_snprintf(char *buffer, size_t size, const char *format, ...);
-#define MBEDTLS_PLATFORM_FPRINTF_MACRO(stream, ...) fw_alloc_fatal(__VA_ARGS__)
-#define MBEDTLS_PLATFORM_EXIT_MACRO fw_exit
-#define MBEDTLS_PLATFORM_SNPRINTF_MACRO fw_snprintf
-
-/* --- Big numbers, curves, signatures (as in Examples/cortex-m4) --------------------------- */
-
-#define MBEDTLS_BIGNUM_C
-#define MBEDTLS_MPI_MAX_SIZE 512
-#define MBEDTLS_MPI_WINDOW_SIZE 2
-#define MBEDTLS_ECP_C
-#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
-#define MBEDTLS_ECP_DP_SECP384R1_ENABLED
-#define MBEDTLS_ECP_NIST_OPTIM
-/* The window of Examples/cortex-m4's measurements (its mbedtls_config.h has the table). */
-#define MBEDTLS_ECP_WINDOW_SIZE 4
-#define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
-#define MBEDTLS_ECDSA_C
 #define MBEDTLS_ECDH_C
-#define MBEDTLS_ASN1_PARSE_C
-#define MBEDTLS_ASN1_WRITE_C
-#define MBEDTLS_OID_C
-/* The crypto port also verifies RSA PKCS#1 v1.5 signatures (mixed public chains). */
-#define MBEDTLS_RSA_C
-#define MBEDTLS_PKCS1_V15
-
-/* --- Hashes, ciphers, random numbers ------------------------------------------------------ */
-
-#define MBEDTLS_MD_C
-#define MBEDTLS_SHA256_C
-#define MBEDTLS_SHA512_C
-#define MBEDTLS_SHA256_SMALLER
-#define MBEDTLS_SHA512_SMALLER
 #define MBEDTLS_AES_C
 /* The 8 KB of T-tables in flash become 2 KB; AES is a small share of a handshake. */
 #define MBEDTLS_AES_FEWER_TABLES
 #define MBEDTLS_AES_ROM_TABLES
 #define MBEDTLS_GCM_C
 #define MBEDTLS_CIPHER_C
-/* The device's entropy source is added by tls.c (mbedtls_entropy_add_source); there is no
- * operating system to ask. */
+/* The device's entropy source is added by transport.c (mbedtls_entropy_add_source); there
+ * is no operating system to ask. */
 #define MBEDTLS_ENTROPY_C
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #define MBEDTLS_CTR_DRBG_C
@@ -103,6 +58,7 @@ int fw_snprintf(char *buffer, size_t size, const char *format, ...);
  * (Sources/IoTCertMbedTLS/ssl); Mbed TLS frees it with the session. */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
 
-#include "mbedtls/check_config.h"
+/* The crypto port's configuration, and Mbed TLS's check of the whole. */
+#include "../cortex-m4/mbedtls_config.h"
 
 #endif /* IOTCERT_NET_MBEDTLS_CONFIG_H */

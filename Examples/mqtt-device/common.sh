@@ -139,12 +139,13 @@ start_broker() {
 }
 
 # start_subscriber PORT: mosquitto_sub on fleet/#, as the monitor client; returns when
-# subscribed (at most 5 s). Messages land in $out/received.txt.
+# subscribed (at most 5 s). Messages land in $out/received.txt (line-buffered). It checks
+# the broker's chain against R1 but, connecting by address, not its name (--insecure).
 start_subscriber() {
     : >"$out/received.txt"
-    stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$1" --cafile "$pki/r1.pem" --cert "$pki/monitor-chain.pem" \
-        --key "$pki/monitor.key" --insecure -i monitor -t 'fleet/#' -v \
-        >"$out/received.txt" 2>&1 &
+    stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$1" --cafile "$pki/r1.pem" \
+        --cert "$pki/monitor-chain.pem" --key "$pki/monitor.key" --insecure -i monitor \
+        -t 'fleet/#' -v >"$out/received.txt" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         grep -q "Sending SUBACK to monitor" "$out/mosquitto.log" && return 0

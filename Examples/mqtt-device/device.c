@@ -63,6 +63,8 @@ static void check_setup(const device_config *c, device_session *s)
     options.peer_kind = IOTCERT_PEER_DNS;
     options.peer = (const uint8_t *)c->broker_name;
     options.peer_len = strlen(c->broker_name);
+    options.memo = c->memo;
+    options.memo_len = c->memo_len;
     iotcert_mbedtls_check_init(&s->check, c->trust, &options, c->workspace, c->workspace_len);
 }
 

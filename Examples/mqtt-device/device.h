@@ -22,6 +22,9 @@
  *                             flags: the bundle's build time is the floor).
  *   timeout_ms                every wait: handshake reads, MQTT replies.
  *   workspace, workspace_len  iotcert's workspace (IOTCERT_WORKSPACE_BYTES(8)).
+ *   memo, memo_len            optional (NULL/0): a signature memo (iotcert_memo_init) kept
+ *                             across reports, so that reconnecting to the same broker
+ *                             re-checks everything but the elliptic-curve math.
  *   buffer, buffer_len        MQTT's packet buffer (a packet at a time).
  *
  * Everything lives in device_session, which the caller allocates (static on firmware).
@@ -68,6 +71,8 @@ typedef struct device_config {
     uint32_t timeout_ms;
     void *workspace;
     size_t workspace_len;
+    void *memo;
+    size_t memo_len;
     uint8_t *buffer;
     size_t buffer_len;
     const char *client_id;

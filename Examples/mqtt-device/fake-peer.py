@@ -4,6 +4,8 @@ failure paths. Serves one connection on 127.0.0.1:PORT, prints "listening" when 
 gives up after 20 s whatever happens.
 
     silent                 accepts the TCP connection and never says a word
+    full                   never accepts, and fills its accept queue itself, so that the
+                           kernel drops the device's SYN: its connect gets no answer
     reply CHAIN KEY HEX    completes a TLS handshake with CHAIN/KEY (PEM), reads what the
                            device sends (its CONNECT), answers with the bytes HEX (empty:
                            nothing), then waits for the device to hang up
@@ -19,6 +21,18 @@ def main():
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
+    if mode == "full":
+        listener.listen(0)
+        fillers = []
+        for _ in range(4):
+            f = socket.socket()
+            f.setblocking(False)
+            f.connect_ex(("127.0.0.1", port))
+            fillers.append(f)
+        time.sleep(0.2)
+        print("listening", flush=True)
+        time.sleep(20)
+        return
     listener.listen(1)
     listener.settimeout(20)
     print("listening", flush=True)

@@ -31,7 +31,9 @@ typedef struct mbedtls_count {
     uint32_t handshake_signatures;
 } mbedtls_count;
 
-/* The counts since start-up. */
+/* The counts since start-up or the last mbedtls_count_reset(). */
 mbedtls_count mbedtls_count_get(void);
+
+void mbedtls_count_reset(void);
 
 #endif /* IOTCERT_EXAMPLE_MBEDTLS_COUNT_H */

@@ -6,13 +6,17 @@
 #   1. first boot: the owner's signed bundle is installed through the power-safe store; the
 #      device connects, presents the chain its bundle carries, publishes with QoS 1, and
 #      mosquitto_sub receives the message. Mbed TLS: 0 certificate signature checks.
+#      Reconnecting in the same boot, iotcert finds the broker's signatures in its memo;
+#      before the clock is set, the bundle's build time stands in for the time.
 #   2. the emulated Cortex-M4 does the same, when MQTT_FIRMWARE_RUN names a command (the
 #      firmware's make target); it gets MQTT_BROKER_PORT, MQTT_PKI, MQTT_BUNDLE,
 #      MQTT_TIME and MQTT_MESSAGE in its environment and must publish MQTT_MESSAGE.
-#   3. the broker is down (nothing listens): no connection, at once.
+#   3. the broker is down (nothing listens): no connection, at once; or its host drops
+#      the device's SYNs: the connect gives up after the timeout.
 #   4. a peer that accepts TCP and never speaks: the handshake times out.
 #   5. a TLS peer that answers CONNECT with a malformed MQTT frame: MQTT_ERR_MALFORMED.
 #   6. a TLS peer that answers nothing after the handshake: MQTT_ERR_TIMEOUT.
+#   7. the most certificates a broker may send (IOTCERT_MBEDTLS_CHAIN_MAX, 16), and one more.
 # Exits non-zero if any expectation fails.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -27,7 +31,9 @@ start_broker "$(broker_listener "$port" broker-1)" "$port"
 start_subscriber "$port"
 flash=$out/sensor-1.flash
 device_args=(--flash "$flash" --owner-key "$pki/owner.pub.pem" --key "$pki/device-1.key"
-             --broker "$broker_name" --client-id sensor-1 --timeout-ms 1500)
+             --broker "$broker_name" --client-id sensor-1)
+# The failure paths wait 1.5 s; the rest keep the default (3 s), for a loaded machine.
+quick=(--timeout-ms 1500)
 
 echo "==== 1. sensor-1, first boot, reports to mosquitto on 127.0.0.1:$port"
 run_device 0 "installs its bundle, connects, publishes" \
@@ -38,6 +44,15 @@ run_device 0 "installs its bundle, connects, publishes" \
     "${device_args[@]}" --update "$pki/device-1-seq1.iotb" --port "$port" --time "$t2026" \
     --message "sensor-1 first report"
 expect_received "sensor-1 first report"
+run_device 0 "reports twice in one boot: the second handshake finds both signatures in the memo" \
+    "report 2 of 2" "0 signature\(s\) checked, 2 memo hit\(s\)" \
+    "port: 0 ECDSA verification\(s\)" -- \
+    "${device_args[@]}" --port "$port" --time "$t2026" --reports 2 --message "sensor-1 again"
+expect_received "sensor-1 again"
+run_device 0 "before its clock is set (--time-unknown): the bundle's build time is the floor" \
+    "iotcert: ACCEPTED" "acknowledged" -- \
+    "${device_args[@]}" --port "$port" --time-unknown --message "sensor-1 without a clock"
+expect_received "sensor-1 without a clock"
 
 echo
 echo "==== 2. the emulated Cortex-M4 device"
@@ -61,6 +76,14 @@ down=$(free_port)
 run_device 5 "nothing listens on $down" "connect: no connection" -- \
     "${device_args[@]}" --port "$down" --time "$t2026"
 
+full=$(free_port)
+python3 "$here/fake-peer.py" "$full" full >"$out/full.log" 2>&1 &
+pids+=($!)
+wait_line "$out/full.log" listening
+run_device 5 "a broker whose SYNs go unanswered: the connect gives up (1.5 s)" \
+    "connect: no connection to the broker: timed out after 1500 ms" -- \
+    "${device_args[@]}" "${quick[@]}" --port "$full" --time "$t2026"
+
 echo
 echo "==== 4. a peer that accepts the connection and never answers"
 silent=$(free_port)
@@ -69,12 +92,14 @@ pids+=($!)
 wait_line "$out/silent.log" listening
 run_device 3 "the handshake times out (1.5 s), Mbed TLS's read timeout" \
     "handshake failed: -0x6800" -- \
-    "${device_args[@]}" --port "$silent" --time "$t2026"
+    "${device_args[@]}" "${quick[@]}" --port "$silent" --time "$t2026"
 
-# fake_broker PORT HEX: a TLS peer with the real broker's certificate that answers the
-# device's CONNECT with the bytes HEX, then says nothing more.
+# fake_broker PORT HEX [CHAIN]: a TLS peer with the real broker's key and certificate
+# (sending CHAIN, default broker-1-chain.pem) that answers the device's CONNECT with the
+# bytes HEX, then says nothing more.
 fake_broker() {
-    python3 "$here/fake-peer.py" "$1" reply "$pki/broker-1-chain.pem" "$pki/broker-1.key" "$2" \
+    python3 "$here/fake-peer.py" "$1" reply "${3:-$pki/broker-1-chain.pem}" \
+        "$pki/broker-1.key" "$2" \
         >"$out/fake-$1.log" 2>&1 &
     pids+=($!)
     wait_line "$out/fake-$1.log" listening
@@ -87,7 +112,7 @@ fake=$(free_port)
 fake_broker "$fake" 20ffffffff01
 run_device 4 "the device refuses the frame" "iotcert: ACCEPTED" \
     "mqtt: FAILED, status 6: malformed MQTT packet" -- \
-    "${device_args[@]}" --port "$fake" --time "$t2026"
+    "${device_args[@]}" "${quick[@]}" --port "$fake" --time "$t2026"
 
 echo
 echo "==== 6. a TLS peer that answers nothing after the handshake"
@@ -95,6 +120,23 @@ fake=$(free_port)
 fake_broker "$fake" ''
 run_device 4 "the device gives up waiting for CONNACK (1.5 s)" \
     "mqtt: FAILED, status 3: timed out" -- \
-    "${device_args[@]}" --port "$fake" --time "$t2026"
+    "${device_args[@]}" "${quick[@]}" --port "$fake" --time "$t2026"
+
+echo
+echo "==== 7. how many certificates a broker may send: 16 are passed on, 17 are refused"
+for n in 16 17; do
+    { cat "$pki/broker-1.pem"; for _ in $(seq $((n - 1))); do cat "$pki/servers-1.pem"; done; } \
+        >"$out/chain-$n.pem"
+    fake=$(free_port)
+    fake_broker "$fake" 2002000040020001 "$out/chain-$n.pem" # CONNACK, PUBACK
+    if [ "$n" = 16 ]; then
+        run_device 0 "16 certificates (the leaf and 15 copies of its CA)" \
+            "$n certificate\(s\) sent" "iotcert: ACCEPTED" "acknowledged" -- \
+            "${device_args[@]}" --port "$fake" --time "$t2026"
+    else
+        run_device 1 "17 certificates" "status 3: [^(]*$" "handshake stopped by iotcert" -- \
+            "${device_args[@]}" --port "$fake" --time "$t2026"
+    fi
+done
 
 finish

@@ -10,6 +10,8 @@
 #   3. a server certificate (serverAuth only) used as a client certificate: refused (135)
 #   4. a client under an unrelated root: refused (128)
 #   5. no client certificate at all: refused
+#   6. sensor-1 after its certificate expired: refused (129)
+# and attach_test.c: both ends in one process, the alert the peer receives, NULL arguments.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -18,7 +20,7 @@ out=$root/build/mqtt-server-test
 pki=$out/pki
 rm -rf "$out" && mkdir -p "$out"
 python3 "$here/gen-fleet-pki.py" "$pki" >/dev/null
-t2026=$(unix 2026-06-01)
+server_time=$(unix 2026-06-01)
 
 # client WANT_SERVER_EXIT DESCRIPTION PATTERNS... -- S_CLIENT_ARGS: one server, one
 # s_client; checks the server's exit status, that every PATTERN (grep -E) is in the
@@ -35,7 +37,7 @@ client() {
     port=$(free_port)
     timeout 30 "$server" --port "$port" --cert "$pki/broker-1-chain.pem" \
         --key "$pki/broker-1.key" --anchors "$pki/r1.pem" --stored "$pki/devices-1.pem" \
-        --time "$t2026" --timeout-ms 5000 >"$out/server.log" 2>&1 &
+        --time "$server_time" --timeout-ms 5000 >"$out/server.log" 2>&1 &
     local spid=$!
     pids+=("$spid")
     wait_line "$out/server.log" '^listening'
@@ -78,5 +80,16 @@ client 1 "the broker's own certificate (serverAuth) as a client certificate" \
 client 1 "a client under an unrelated root" "REFUSED client, status 128:" -- \
     -cert "$pki/device-rogue.pem" -key "$pki/device-rogue.key"
 client 1 "a client without a certificate" "REFUSED client: it sent no certificate" --
+server_time=$(unix 2041-06-01)
+client 1 "sensor-1 in 2041, its certificate expired in 2040" "REFUSED client, status 129:" -- \
+    -cert "$pki/device-1.pem" -key "$pki/device-1.key"
+
+echo
+echo "-- the attachment on its own: client and server in one process (attach_test)"
+if "$bin/attach_test" "$pki" | sed 's/^/    /'; then
+    outcome ok
+else
+    outcome fail "attach_test failed"
+fi
 
 finish

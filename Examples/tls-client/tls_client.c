@@ -10,26 +10,25 @@
  * verification instead, for comparison. Exit status: 0 when the server was verified and
  * answered, 1 when its certificate was rejected, 2 for anything else.
  *
- * How the check is delegated. Mbed TLS verifies the chain during the handshake and calls a
- * verify callback for each certificate of the path it built, the leaf last. The callback
- * below ignores Mbed TLS's opinion: at the leaf it hands the whole chain the server sent
- * (the leaf and its `next` list, in the order received) to iotcert_verify(), and clears
- * Mbed TLS's flags only when iotcert accepts. Otherwise it sets flags that make Mbed TLS
- * abort the handshake with a matching TLS alert. Authentication stays REQUIRED throughout,
- * so no code path continues with an unverified server.
+ * How the check is delegated: iotcert_mbedtls_attach() and iotcert_mbedtls_handshake()
+ * (Sources/IoTCertMbedTLS/ssl/). Mbed TLS parses the server's Certificate message but
+ * verifies nothing; in the handshake step right after it, the whole chain the server sent
+ * (in the order received) goes to iotcert_verify(), and when iotcert refuses, the
+ * handshake stops there with a TLS alert matching iotcert's status. Mbed TLS spends no
+ * signature check on certificates.
  *
  * Why not let Mbed TLS decide: it picks one issuer per certificate and never backtracks.
  * A server that sends a cross-signed intermediate first (for old clients) makes it follow
  * that certificate to a root the device does not trust, or one that has expired, and fail.
  * iotcert searches every candidate path, checking each certificate as the path grows.
  *
- * Mbed TLS still parses the certificates and still runs its own chain search before calling
- * back (its REQUIRED mode also insists on a CA list, so it is given the anchors): on a
- * device, some signatures are checked twice.
+ * --verifier mbedtls: Mbed TLS's REQUIRED mode with the anchors as its CA list, and a verify
+ * callback that only records the path Mbed TLS built, to show where it goes wrong.
  */
 #define _POSIX_C_SOURCE 200112L /* inet_pton */
 
 #include "iotcert.h"
+#include "iotcert_mbedtls_ssl.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -58,14 +57,12 @@ typedef struct sent_certificate {
     mbedtls_x509_time valid_to;
 } sent_certificate;
 
-/* What the callback needs, and what it found. */
+/* Both verifiers' setup and verdicts, and what the server sent. */
 typedef struct certificate_check {
-    int iotcert_decides;    /* 0: Mbed TLS decides; the callback only records */
     iotcert_trust trust;
     iotcert_options options;
     const mbedtls_x509_crt *anchors;
-    int status;             /* iotcert's answer; -1 while it has not run */
-    iotcert_result result;
+    iotcert_mbedtls_check verdict; /* iotcert's (status IOTCERT_MBEDTLS_NOT_CHECKED until) */
     sent_certificate sent[CHAIN_MAX];
     size_t sent_count;
     /* The path Mbed TLS built, by depth: "sent #k" or "anchor #k". */
@@ -76,34 +73,6 @@ typedef struct certificate_check {
 
 /* The workspace for a path of up to 8 certificates (the default depth_max). */
 static uint8_t workspace[IOTCERT_WORKSPACE_BYTES(8)];
-
-/*
- * Mbed TLS's verification flags that stand for iotcert's `status`: they choose the TLS alert
- * Mbed TLS sends when it aborts (certificate_expired, bad_certificate, unknown_ca...).
- */
-static uint32_t mbedtls_flags(int status)
-{
-    switch (status) {
-    case IOTCERT_OK:
-        return 0;
-    case IOTCERT_ERR_PATH_EXPIRED:
-    case IOTCERT_ERR_PATH_ANCHOR_EXPIRED:
-        return MBEDTLS_X509_BADCERT_EXPIRED;
-    case IOTCERT_ERR_PATH_NOT_YET_VALID:
-        return MBEDTLS_X509_BADCERT_FUTURE;
-    case IOTCERT_ERR_PATH_PEER_NAME_MISMATCH:
-    case IOTCERT_ERR_PATH_NO_SUBJECT_ALT_NAME:
-        return MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    case IOTCERT_ERR_PATH_REVOKED:
-        return MBEDTLS_X509_BADCERT_REVOKED;
-    case IOTCERT_ERR_PATH_LEAF_KEY_USAGE:
-        return MBEDTLS_X509_BADCERT_KEY_USAGE;
-    case IOTCERT_ERR_PATH_LEAF_EXTENDED_KEY_USAGE:
-        return MBEDTLS_X509_BADCERT_EXT_KEY_USAGE;
-    default:
-        return MBEDTLS_X509_BADCERT_NOT_TRUSTED;
-    }
-}
 
 /* Where `crt` is: "sent #k" in the server's chain, or "anchor #k". */
 static void locate(const mbedtls_x509_crt *crt, const mbedtls_x509_crt *sent,
@@ -147,8 +116,9 @@ static void record(certificate_check *check, const mbedtls_x509_crt *leaf)
 }
 
 /*
- * mbedtls_ssl_conf_verify() callback. Mbed TLS calls it for each certificate of the path it
- * built, from the top down to the leaf (depth 0). iotcert decides, once, at the leaf.
+ * mbedtls_ssl_conf_verify() callback of --verifier mbedtls. Mbed TLS calls it for each
+ * certificate of the path it built, from the top down to the leaf (depth 0); it records
+ * that path and leaves Mbed TLS's verdict alone.
  */
 static int check_certificate(void *context, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
@@ -159,30 +129,10 @@ static int check_certificate(void *context, mbedtls_x509_crt *crt, int depth, ui
             check->mbedtls_path_len = depth + 1;
         }
     }
-    if (depth != 0) {
-        if (check->iotcert_decides) {
-            *flags = 0; /* Mbed TLS's view of its own path does not count */
-        }
-        return 0;
+    (void)flags;
+    if (depth == 0) {
+        record(check, crt);
     }
-    record(check, crt);
-    if (!check->iotcert_decides) {
-        return 0;
-    }
-    iotcert_buffer chain[CHAIN_MAX];
-    size_t n = 0;
-    for (const mbedtls_x509_crt *c = crt; c != NULL && c->raw.p != NULL; c = c->next) {
-        if (n == CHAIN_MAX) {
-            check->status = IOTCERT_ERR_TOO_MANY_CERTIFICATES;
-            *flags = MBEDTLS_X509_BADCERT_NOT_TRUSTED;
-            return 0;
-        }
-        chain[n++] = (iotcert_buffer){ c->raw.p, c->raw.len };
-    }
-    check->result.struct_size = sizeof check->result;
-    check->status = iotcert_verify(&check->trust, chain, n, &check->options, workspace,
-                                   sizeof workspace, &check->result);
-    *flags = mbedtls_flags(check->status);
     return 0;
 }
 
@@ -235,14 +185,15 @@ static void print_mbedtls_verdict(const certificate_check *check, uint32_t flags
 static void print_iotcert(const certificate_check *check)
 {
     char name[256];
-    const iotcert_result *r = &check->result;
-    if (check->status < 0) {
+    const iotcert_result *r = &check->verdict.result;
+    int status = check->verdict.status;
+    if (status == IOTCERT_MBEDTLS_NOT_CHECKED) {
         printf("iotcert: not run (the handshake failed before certificate verification)\n");
         return;
     }
-    printf("iotcert: %s, status %d: %s\n", check->status == IOTCERT_OK ? "ACCEPTED" : "REJECTED",
-           check->status, iotcert_strerror(check->status));
-    if (check->status == IOTCERT_OK) {
+    printf("iotcert: %s, status %d: %s\n", status == IOTCERT_OK ? "ACCEPTED" : "REJECTED",
+           status, iotcert_strerror(status));
+    if (status == IOTCERT_OK) {
         printf("  path, leaf first:\n");
         for (uint32_t i = 0; i < r->path_len; i++) {
             printf("    sent #%u   %s\n", r->path[i], sent_subject(check, r->path[i]));
@@ -322,9 +273,9 @@ static int setup_iotcert(const settings *s, const mbedtls_x509_crt *anchors,
         check->options.peer = ip;
         check->options.peer_len = v4 ? 4 : 16;
     }
-    check->iotcert_decides = !s->use_mbedtls;
     check->anchors = anchors;
-    check->status = -1;
+    iotcert_mbedtls_check_init(&check->verdict, &check->trust, &check->options, workspace,
+                               sizeof workspace);
     return 1;
 }
 
@@ -344,10 +295,16 @@ static int setup_tls(tls *t, const settings *s, certificate_check *check)
         return ret;
     }
     mbedtls_ssl_conf_rng(&t->config, mbedtls_ctr_drbg_random, &t->drbg);
-    mbedtls_ssl_conf_authmode(&t->config, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&t->config, &t->anchors, NULL);
-    mbedtls_ssl_conf_verify(&t->config, check_certificate, check);
-    ret = mbedtls_ssl_setup(&t->ssl, &t->config);
+    if (s->use_mbedtls) {
+        mbedtls_ssl_conf_authmode(&t->config, MBEDTLS_SSL_VERIFY_REQUIRED);
+        mbedtls_ssl_conf_ca_chain(&t->config, &t->anchors, NULL);
+        mbedtls_ssl_conf_verify(&t->config, check_certificate, check);
+    } else {
+        ret = iotcert_mbedtls_attach(&t->config);
+    }
+    if (ret == 0) {
+        ret = mbedtls_ssl_setup(&t->ssl, &t->config);
+    }
     /* SNI, and the name Mbed TLS's own check compares with; iotcert has its own copy. */
     if (ret == 0 && s->host != NULL) {
         ret = mbedtls_ssl_set_hostname(&t->ssl, s->host);
@@ -394,10 +351,14 @@ static int run(tls *t, const settings *s, certificate_check *check)
     }
     printf("connecting to %s:%s, expecting %s; certificate check by %s\n", s->address,
            s->port, s->host ? s->host : s->ip, s->use_mbedtls ? "Mbed TLS" : "iotcert");
-    while ((ret = mbedtls_ssl_handshake(&t->ssl)) != 0) {
-        if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
-            break;
-        }
+    do {
+        ret = s->use_mbedtls ? mbedtls_ssl_handshake(&t->ssl)
+                             : iotcert_mbedtls_handshake(&t->ssl, &check->verdict);
+    } while (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+    if (!s->use_mbedtls) {
+        /* The chain Mbed TLS parsed: still in the handshake's session when it stopped. */
+        record(check, t->ssl.session_negotiate != NULL ? t->ssl.session_negotiate->peer_cert
+                                                       : mbedtls_ssl_get_peer_cert(&t->ssl));
     }
     print_sent(check);
     if (s->use_mbedtls) {

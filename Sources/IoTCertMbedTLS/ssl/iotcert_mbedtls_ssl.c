@@ -32,6 +32,11 @@ void iotcert_mbedtls_check_init(iotcert_mbedtls_check *check, const iotcert_trus
     check->workspace_len = workspace_len;
     check->status = IOTCERT_MBEDTLS_NOT_CHECKED;
     check->result.struct_size = sizeof check->result;
+    /* As iotcert_verify leaves them when no single certificate is at fault, for a refusal
+     * made here (too many certificates, none). */
+    check->result.status = IOTCERT_MBEDTLS_NOT_CHECKED;
+    check->result.anchor_index = -1;
+    check->result.failing_index = -1;
 }
 
 int iotcert_mbedtls_attach(mbedtls_ssl_config *conf)
@@ -109,14 +114,18 @@ static int check_peer(mbedtls_ssl_context *ssl, iotcert_mbedtls_check *check)
     iotcert_buffer chain[IOTCERT_MBEDTLS_CHAIN_MAX];
     size_t n = 0;
     const mbedtls_x509_crt *c = ssl->session_negotiate->peer_cert;
+    /* Mbed TLS parsed the whole message, so the list is as long as the record allows. */
     for (; c != NULL && c->raw.p != NULL; c = c->next) {
-        if (n == IOTCERT_MBEDTLS_CHAIN_MAX) {
-            check->presented = n + 1;
-            return IOTCERT_ERR_TOO_MANY_CERTIFICATES;
+        if (n < IOTCERT_MBEDTLS_CHAIN_MAX) {
+            chain[n] = (iotcert_buffer){ c->raw.p, c->raw.len };
         }
-        chain[n++] = (iotcert_buffer){ c->raw.p, c->raw.len };
+        n++;
     }
     check->presented = n;
+    if (n > IOTCERT_MBEDTLS_CHAIN_MAX) {
+        check->result.status = IOTCERT_ERR_TOO_MANY_CERTIFICATES;
+        return IOTCERT_ERR_TOO_MANY_CERTIFICATES;
+    }
     if (n == 0) {
         return IOTCERT_MBEDTLS_NOT_CHECKED; /* a server's peer that sent no certificate */
     }
@@ -140,6 +149,9 @@ int iotcert_mbedtls_handshake(mbedtls_ssl_context *ssl, iotcert_mbedtls_check *c
 {
     if (ssl == NULL || check == NULL || ssl->conf == NULL) {
         return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+    }
+    if (check->status != IOTCERT_MBEDTLS_NOT_CHECKED && check->status != IOTCERT_OK) {
+        return IOTCERT_MBEDTLS_ERR_REFUSED; /* a refused handshake stays refused */
     }
     const int peer_certificate = ssl->conf->endpoint == MBEDTLS_SSL_IS_CLIENT
                                      ? MBEDTLS_SSL_SERVER_CERTIFICATE

@@ -34,7 +34,10 @@
  * there after the Certificate message. No session resumption: a handshake that ends
  * without a certificate having been checked is refused (IOTCERT_MBEDTLS_ERR_REFUSED,
  * check->status IOTCERT_MBEDTLS_NOT_CHECKED). No allocation here; iotcert's workspace is
- * the caller's.
+ * the caller's. Mbed TLS still parses the peer's certificates (it needs the leaf's key): a
+ * certificate its parser refuses (an unknown critical extension, say) ends the handshake
+ * with Mbed TLS's error before iotcert sees the chain, check->status still
+ * IOTCERT_MBEDTLS_NOT_CHECKED.
  *
  * USE (a device)
  *
@@ -112,7 +115,10 @@ int iotcert_mbedtls_attach(mbedtls_ssl_config *conf);
  * when the handshake completed and iotcert accepted the peer; MBEDTLS_ERR_SSL_WANT_READ /
  * _WANT_WRITE on a non-blocking transport (call again); IOTCERT_MBEDTLS_ERR_REFUSED when
  * iotcert refused (check->status, check->result); MBEDTLS_ERR_SSL_BAD_INPUT_DATA for NULL
- * arguments; any other Mbed TLS error from the handshake itself.
+ * arguments; any other Mbed TLS error from the handshake itself. After a refusal every
+ * further call with the same `check` returns IOTCERT_MBEDTLS_ERR_REFUSED again; the
+ * context is done (mbedtls_ssl_session_reset() or mbedtls_ssl_free(), never
+ * mbedtls_ssl_handshake(), which would carry on past the refused certificate).
  */
 int iotcert_mbedtls_handshake(mbedtls_ssl_context *ssl, iotcert_mbedtls_check *check);
 

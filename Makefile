@@ -27,7 +27,7 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -
 
 .PHONY: deps build embedded lib test unit port-test capi-test limbo fixtures-check demo \
     firmware-run firmware-check tls-demo host-example bench fuzz fuzz-smoke mqtt-demo mqtt-test \
-    mqtt-firmware-check clean
+    mqtt-firmware mqtt-firmware-check clean
 
 deps:
 	@.ci/install-deps
@@ -122,25 +122,30 @@ bench: lib
 # MQTT_BROKER_PORT, MQTT_PKI, MQTT_BUNDLE, MQTT_TIME and MQTT_MESSAGE, and checks that the
 # subscriber received MQTT_MESSAGE. Empty: the host device alone. Default: the emulated
 # Cortex-M4 (Examples/cortex-m4-net: LAN9118, lwIP, Mbed TLS's TLS client, iotcert).
-MQTT_FIRMWARE_RUN ?= $(MAKE) -s -C Examples/cortex-m4-net demo-run
+MQTT_FIRMWARE_RUN ?= $(MAKE) -s --no-print-directory -C $(CURDIR)/Examples/cortex-m4-net demo-run
+
+# The Cortex-M4 firmware's libraries and objects, built before the demo starts its broker
+# (a fresh machine fetches and compiles Mbed TLS and lwIP: minutes, not the run's seconds).
+mqtt-firmware: deps
+	$(MAKE) -C Examples/cortex-m4-net prepare
 
 # Examples/mqtt-device: mosquitto with a TLS listener that requires client certificates,
 # the host device (Mbed TLS's SSL module, iotcert as its only certificate check), the
 # failure paths (broker down, silent and malformed peers).
-mqtt-demo: build lib
+mqtt-demo: build lib mqtt-firmware
 	MQTT_FIRMWARE_RUN='$(MQTT_FIRMWARE_RUN)' IOTCERT=$(IOTCERT) \
 	    $(MAKE) -C Examples/mqtt-device demo
 
 # Everything of Examples/mqtt-device: the MQTT codec against hostile frames, the host demo,
 # the fleet replay against mosquitto, iotcert checking client certificates in a TLS server.
-mqtt-test: build lib
+mqtt-test: build lib mqtt-firmware
 	MQTT_FIRMWARE_RUN='$(MQTT_FIRMWARE_RUN)' IOTCERT=$(IOTCERT) \
 	    $(MAKE) -C Examples/mqtt-device check
 
 # The emulated Cortex-M4 on its own against mosquitto (Examples/cortex-m4-net): the LAN9118
 # driver and lwIP alone (a TCP echo), then an accepted broker and two the device refuses
 # (untrusted root, wrong name). Uses the host tools of Examples/mqtt-device for the broker.
-mqtt-firmware-check: build lib
+mqtt-firmware-check: build lib mqtt-firmware
 	$(MAKE) -C Examples/mqtt-device all
 	IOTCERT=$(IOTCERT) $(MAKE) -C Examples/cortex-m4-net check
 

@@ -108,9 +108,10 @@ def main():
     stack = m["stack_peak"]
     print("| RAM of the connection, at its peak | used | reserved |")
     print("|---|---:|---:|")
-    print("| Mbed TLS heap: TLS record buffers (in %d + out %d of content), handshake, "
+    print("| Mbed TLS heap: TLS record buffers (%d: in %d + out %d of content), handshake, "
           "ECDH, the broker's parsed chain | %d | %d |"
-          % (m["tls_in_content_len"], m["tls_out_content_len"], heap, heap_size))
+          % (m["tls_record_buffers"], m["tls_in_content_len"], m["tls_out_content_len"], heap,
+             heap_size))
     print("| lwIP: pools (%d) and heap (%d); heap peak %d | | %d |"
           % (m["lwip_pools_bytes"], m["lwip_heap_bytes"], m["lwip_heap_peak"], lwip_static))
     print("| iotcert workspace (high-water) | %d | %d |"

@@ -20,6 +20,7 @@
 #include "iotcert.h"
 #include "iotcert_mbedtls_ssl.h"
 #include "lan9118.h"
+#include "mbedtls/ssl_internal.h" /* the record buffers' sizes */
 #include "mbedtls_count.h"
 #include "net.h"
 #include "transport.h"
@@ -142,6 +143,8 @@ static void report(void)
     fw_print_metric("mbedtls_heap_size", fw_heap_size(), "B");
     fw_print_metric("tls_in_content_len", MBEDTLS_SSL_IN_CONTENT_LEN, "B");
     fw_print_metric("tls_out_content_len", MBEDTLS_SSL_OUT_CONTENT_LEN, "B");
+    fw_print_metric("tls_record_buffers", MBEDTLS_SSL_IN_BUFFER_LEN + MBEDTLS_SSL_OUT_BUFFER_LEN,
+                    "B");
     fw_print_metric("mqtt_buffer_bytes", sizeof mqtt_buffer, "B");
     fw_print_metric("ram_static", (uint32_t)((uintptr_t)__bss_end - (uintptr_t)__data_start),
                     "B");

@@ -29,6 +29,7 @@ if tree=$(find_tree); then
     exit 0
 fi
 mkdir -p "$src_dir"
-(cd "$src_dir" && apt-get source lwip) >&2
+# A package index fetched before the deb-src entry existed knows no source packages.
+(cd "$src_dir" && { apt-get source lwip || { apt-get update && apt-get source lwip; }; }) >&2
 tree=$(find_tree) || { echo "fetch-lwip: no source tree in $src_dir" >&2; exit 1; }
 echo "$tree"

@@ -12,26 +12,30 @@
 # QEMU's network is user mode, restricted: the guest reaches nothing but 10.0.2.100:8883,
 # which is forwarded to 127.0.0.1:PORT. -icount shift=0 makes the instruction counts exact.
 # On success prints the device's footprint table (footprint.py). Exits 1 on any mismatch.
+# RUN (environment) names the image's directory, build/cortex-m4-net/image-RUN.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$root/build/cortex-m4-net
 port=$1 pki=$2 bundle=$3 time=$4 message=$5 want=$6 broker=${7:-broker.fleet.test}
+run=${RUN:-default}
+image_dir=$out/image-$run
 # A run takes a few seconds; this only stops a firmware that hangs (no semihosting exit).
 qemu_timeout=120
 
-make -s -C "$here" firmware DEVICE_BUNDLE="$bundle" OWNER_KEY="$pki/owner.pub.pem" \
+mkdir -p "$image_dir"
+make -s -C "$here" firmware RUN="$run" DEVICE_BUNDLE="$bundle" OWNER_KEY="$pki/owner.pub.pem" \
     DEVICE_KEY="$pki/device-1.key" BROKER_NAME="$broker" DEVICE_TIME="$time" \
-    MESSAGE="$message" > "$out/build.log" || { cat "$out/build.log"; exit 1; }
+    MESSAGE="$message" > "$image_dir/build.log" || { cat "$image_dir/build.log"; exit 1; }
 
-log=$out/device.log
+log=$image_dir/device.log
 status=0
 timeout $qemu_timeout qemu-system-arm -M mps2-an386 -nographic \
     -semihosting-config enable=on,target=native -icount shift=0 \
     -netdev user,id=net0,restrict=on,guestfwd=tcp:10.0.2.100:8883-tcp:127.0.0.1:$port \
     -net nic,netdev=net0,model=lan9118 \
-    -kernel "$out/mqtt-device.elf" > "$log" 2>&1 || status=$?
+    -kernel "$image_dir/mqtt-device.elf" > "$log" 2>&1 || status=$?
 sed 's/^/    /' "$log"
 
 if [ "$status" -ne "$want" ]; then
@@ -45,5 +49,6 @@ for counter in mbedtls_certificate_signatures mbedtls_chain_verifications; do
     fi
 done
 if [ "$want" -eq 0 ]; then
-    python3 "$here/footprint.py" "$log" "$out/mqtt-device.map" | tee "$out/footprint.md"
+    python3 "$here/footprint.py" "$log" "$image_dir/mqtt-device.map" |
+        tee "$image_dir/footprint.md"
 fi

@@ -35,7 +35,7 @@ device() {
     local what=$1 listener=$2 want=$3 message=$4
     shift 4
     echo "-- $what"
-    if ! bash "$net/run-device.sh" "${port[$listener]}" "$pki" "$bundle" "$t2026" \
+    if ! RUN=check bash "$net/run-device.sh" "${port[$listener]}" "$pki" "$bundle" "$t2026" \
         "$message" "$want" > "$out/run.log" 2>&1; then
         cat "$out/run.log"
         outcome fail "the firmware run did not end as expected"

@@ -12,8 +12,8 @@
 #                      (prints the table, writes build/bench.md; BENCH_STRICT=1 fails on a miss)
 #   make mqtt-demo     a sensor reports to a real MQTT broker (mosquitto, 127.0.0.1) over
 #                      mutual TLS, iotcert checking the broker; then the emulated Cortex-M4
-#   make mqtt-firmware-check  the emulated Cortex-M4 alone against mosquitto: one accepted
-#                      and two refused brokers (Examples/cortex-m4-net)
+#   make mqtt-firmware-check  the emulated Cortex-M4 alone against mosquitto: an accepted
+#                      broker, refused brokers, a refused device (Examples/cortex-m4-net)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
@@ -143,8 +143,9 @@ mqtt-test: build lib mqtt-firmware
 	    $(MAKE) -C Examples/mqtt-device check
 
 # The emulated Cortex-M4 on its own against mosquitto (Examples/cortex-m4-net): the LAN9118
-# driver and lwIP alone (a TCP echo), then an accepted broker and two the device refuses
-# (untrusted root, wrong name). Uses the host tools of Examples/mqtt-device for the broker.
+# driver and lwIP alone (a TCP echo), then an accepted broker, two the device refuses
+# (untrusted root, wrong name) and a revoked device the broker refuses. Uses the host tools
+# of Examples/mqtt-device for the broker.
 mqtt-firmware-check: build lib mqtt-firmware
 	$(MAKE) -C Examples/mqtt-device all
 	IOTCERT=$(IOTCERT) $(MAKE) -C Examples/cortex-m4-net check

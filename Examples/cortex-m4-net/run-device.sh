@@ -12,7 +12,8 @@
 # QEMU's network is user mode, restricted: the guest reaches nothing but 10.0.2.100:8883,
 # which is forwarded to 127.0.0.1:PORT. -icount shift=0 makes the instruction counts exact.
 # On success prints the device's footprint table (footprint.py). Exits 1 on any mismatch.
-# RUN (environment) names the image's directory, build/cortex-m4-net/image-RUN.
+# RUN (environment) names the image's directory, build/cortex-m4-net/image-RUN; DEVICE the
+# PKI's device whose key the firmware holds (default device-1; the bundle carries its chain).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,13 +21,14 @@ root=$(cd "$here/../.." && pwd)
 out=$root/build/cortex-m4-net
 port=$1 pki=$2 bundle=$3 time=$4 message=$5 want=$6 broker=${7:-broker.fleet.test}
 run=${RUN:-default}
+device=${DEVICE:-device-1}
 image_dir=$out/image-$run
 # A run takes a few seconds; this only stops a firmware that hangs (no semihosting exit).
 qemu_timeout=120
 
 mkdir -p "$image_dir"
 make -s -C "$here" firmware RUN="$run" DEVICE_BUNDLE="$bundle" OWNER_KEY="$pki/owner.pub.pem" \
-    DEVICE_KEY="$pki/device-1.key" BROKER_NAME="$broker" DEVICE_TIME="$time" \
+    DEVICE_KEY="$pki/$device.key" BROKER_NAME="$broker" DEVICE_TIME="$time" \
     MESSAGE="$message" > "$image_dir/build.log" || { cat "$image_dir/build.log"; exit 1; }
 
 log=$image_dir/device.log

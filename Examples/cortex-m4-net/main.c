@@ -23,6 +23,7 @@
 #include "mbedtls/ssl_internal.h" /* the record buffers' sizes */
 #include "mbedtls_count.h"
 #include "net.h"
+#include "phases.h"
 #include "transport.h"
 
 /* Exit statuses: which step failed. */
@@ -109,7 +110,9 @@ int __wrap_iotcert_mbedtls_handshake(mbedtls_ssl_context *ssl, iotcert_mbedtls_c
 {
     uint64_t wait_before = transport_wait_ticks();
     uint64_t before = fw_ticks_now();
+    phases_begin();
     int ret = __real_iotcert_mbedtls_handshake(ssl, check);
+    phases_end();
     measured.handshake_ticks += fw_ticks_now() - before;
     measured.handshake_wait_ticks += transport_wait_ticks() - wait_before;
     return ret;
@@ -129,6 +132,10 @@ static void report(void)
                     measured.verify_ticks * INSTRUCTIONS_PER_TICK, "");
     fw_print_metric("iotcert_share_permille",
                     compute == 0 ? 0 : measured.verify_ticks * 1000u / compute, "");
+    for (int i = 0; i < PHASE_COUNT; i++) {
+        fw_print_metric(phases_name((phase)i), phases_ticks((phase)i) * INSTRUCTIONS_PER_TICK,
+                        "");
+    }
     fw_print_metric("iotcert_verify_calls", measured.verify_calls, "");
     fw_print_metric("iotcert_signatures_checked", session.check.result.signatures_checked, "");
     fw_print_metric("iotcert_workspace_bytes", sizeof iotcert_workspace, "B");

@@ -74,7 +74,8 @@ $(BUILD)/lib/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.modulem
 	swiftc -target x86_64-unknown-linux-gnu $(EMBEDDED_FLAGS) -Xcc -fPIC -c $(CORE_SRCS) -o $@
 
 $(BUILD)/lib/port.o: Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c \
-    Sources/IoTCertMbedTLS/iotcert_port_sha256.h Include/iotcert_port.h
+    Sources/IoTCertMbedTLS/iotcert_port_sha256.h Sources/IoTCertMbedTLS/iotcert_port_no_rsa.h \
+    Include/iotcert_port.h
 	@mkdir -p $(BUILD)/lib
 	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
 	    -I Sources/IoTCertMbedTLS/include -c $< -o $@
@@ -94,7 +95,7 @@ $(BUILD)/lib/p256-m.o:
 	    -I Sources/IoTCertP256m/shim -I $(P256M_DIR) -c $(P256M_DIR)/p256-m.c -o $@
 
 $(BUILD)/lib/port-p256m.o: Sources/IoTCertP256m/iotcert_port_p256m.c Include/iotcert_port.h \
-    Sources/IoTCertMbedTLS/iotcert_port_sha256.h \
+    Sources/IoTCertMbedTLS/iotcert_port_sha256.h Sources/IoTCertMbedTLS/iotcert_port_no_rsa.h \
     $(BUILD)/lib/p256-m.o
 	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
 	    -I $(P256M_DIR) -c $< -o $@

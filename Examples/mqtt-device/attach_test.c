@@ -13,23 +13,13 @@
 #include "iotcert.h"
 #include "iotcert_mbedtls_ssl.h"
 #include "mbedtls_count.h"
+#include "test_check.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/entropy.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        checks++;                                                                            \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                           \
-        }                                                                                    \
-    } while (0)
 
 /* ---- a wire in memory ------------------------------------------------------------------ */
 
@@ -256,6 +246,5 @@ int main(int argc, char **argv)
     test_refused();
     mbedtls_ctr_drbg_free(&drbg);
     mbedtls_entropy_free(&entropy);
-    printf("attach_test: %d check(s), %d failed\n", checks, failures);
-    return failures != 0;
+    return check_report("attach_test");
 }

@@ -7,9 +7,8 @@ root=$(cd "$here/../.." && pwd)
 bin=$root/build/examples
 device=$bin/mqtt_device
 broker_name=broker.fleet.test
-passes=0
-failures=0
 pids=()
+source "$here/../expect.sh"
 
 for tool in mosquitto mosquitto_sub openssl python3 "$device"; do
     command -v "$tool" >/dev/null || [ -x "$tool" ] || {
@@ -42,12 +41,6 @@ trap 'exit 130' INT TERM
 
 # seconds since 1970 of a UTC date
 unix() { date -u -d "$1" +%s; }
-
-# A port the kernel just handed out, released again for the next server to take.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 # wait_port PORT: until something listens on 127.0.0.1:PORT, at most 5 s.
 wait_port() {
@@ -165,15 +158,6 @@ received() {
     return 1
 }
 
-outcome() {
-    if [ "$1" = ok ]; then
-        passes=$((passes + 1))
-    else
-        failures=$((failures + 1))
-        echo "    ^^^^ EXPECTATION FAILED: $2"
-    fi
-}
-
 # run_device WANT_EXIT DESCRIPTION PATTERN... -- ARGS: runs mqtt_device with ARGS (at most
 # 30 s), shows its output indented, checks its exit status and that every PATTERN
 # (grep -E) occurs in its output.
@@ -241,6 +225,5 @@ expect_broker_log() {
 
 finish() {
     echo
-    echo "$(basename "$0"): $passes expectation(s) met, $failures failed"
-    [ "$failures" -eq 0 ]
+    expectations_met "$(basename "$0")"
 }

@@ -175,17 +175,26 @@ run_device() {
     got=$?
     set -e
     sed 's/^/    /' "$out/device.log"
+    exit_and_lines "$out/device.log" "$got" "$want" "" "${patterns[@]}" || return 0
+    outcome ok
+}
+
+# exit_and_lines LOG GOT WANT WHO PATTERN...: false, with the failure counted, when the exit
+# status GOT is not WANT or a PATTERN (grep -E) is missing from LOG; WHO ("" or "server ")
+# names the program in the failure.
+exit_and_lines() {
+    local log=$1 got=$2 want=$3 who=$4 p
+    shift 4
     if [ "$got" -ne "$want" ]; then
-        outcome fail "exit status $got, want $want"
-        return
+        outcome fail "${who}exit status $got, want $want"
+        return 1
     fi
-    for p in "${patterns[@]}"; do
-        if ! grep -Eq -- "$p" "$out/device.log"; then
-            outcome fail "no line matches /$p/"
-            return
+    for p in "$@"; do
+        if ! grep -Eq -- "$p" "$log"; then
+            outcome fail "no ${who}line matches /$p/"
+            return 1
         fi
     done
-    outcome ok
 }
 
 # expect_received MESSAGE / expect_not_received MESSAGE: the subscriber's view.

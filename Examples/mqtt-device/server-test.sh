@@ -49,16 +49,7 @@ client() {
     set -e
     sed 's/^/    server: /' "$out/server.log"
     grep -E '^hello|alert' "$out/client.log" | sed 's/^/    s_client: /' || true
-    if [ "$got" -ne "$want" ]; then
-        outcome fail "server exit status $got, want $want"
-        return
-    fi
-    for p in "${patterns[@]}"; do
-        if ! grep -Eq -- "$p" "$out/server.log"; then
-            outcome fail "no server line matches /$p/"
-            return
-        fi
-    done
+    exit_and_lines "$out/server.log" "$got" "$want" "server " "${patterns[@]}" || return 0
     if [ "$want" -eq 0 ] && ! grep -q '^hello ' "$out/client.log"; then
         outcome fail "s_client did not receive the greeting"
         return

@@ -68,6 +68,15 @@ wait_line() {
     exit 2
 }
 
+# fresh_out NAME: this run's files go to an emptied build/NAME ($out), with the fleet PKI
+# and its bundles (make_pki) in $out/pki ($pki).
+fresh_out() {
+    out=$root/build/$1
+    pki=$out/pki
+    rm -rf "$out" && mkdir -p "$out"
+    make_pki "$pki"
+}
+
 # make_pki DIR: the fleet PKI (gen-fleet-pki.py) and the bundles the devices install:
 #   device-1-seq1.iotb   sensor-1's first bundle (2026): anchor R1, its own chain
 #   device-1-seq2.iotb   the update (2032): anchors R1 and R2, servers-2's CRL

@@ -9,10 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-out=$root/build/mqtt-fleet
-pki=$out/pki
-rm -rf "$out" && mkdir -p "$out"
-make_pki "$pki"
+fresh_out mqtt-fleet
 # An update signed by someone other than the owner (R1's key: a valid P-256 key, the
 # wrong one), newer than anything installed.
 (cd "$pki" && iotcert_tool pack --anchors r1.pem --device-chain device-1.pem devices-1.pem \

@@ -22,10 +22,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-out=$root/build/mqtt-demo
-pki=$out/pki
-rm -rf "$out" && mkdir -p "$out"
-make_pki "$pki"
+fresh_out mqtt-demo
 t2026=$(unix 2026-06-01)
 port=$(free_port)
 start_broker "$(broker_listener "$port" broker-1)" "$port"

@@ -74,10 +74,18 @@ down=$(free_port)
 run_device 5 "nothing listens on $down" "connect: no connection" -- \
     "${device_args[@]}" --port "$down" --time "$t2026"
 
+# fake_peer LOG ARGS...: fake-peer.py with ARGS, in the background, its output in LOG; returns
+# once it listens.
+fake_peer() {
+    local log=$1
+    shift
+    python3 "$here/fake-peer.py" "$@" >"$log" 2>&1 &
+    pids+=($!)
+    wait_line "$log" listening
+}
+
 full=$(free_port)
-python3 "$here/fake-peer.py" "$full" full >"$out/full.log" 2>&1 &
-pids+=($!)
-wait_line "$out/full.log" listening
+fake_peer "$out/full.log" "$full" full
 run_device 5 "a broker whose SYNs go unanswered: the connect gives up (1.5 s)" \
     "connect: no connection to the broker: timed out after 1500 ms" -- \
     "${device_args[@]}" "${quick[@]}" --port "$full" --time "$t2026"
@@ -85,9 +93,7 @@ run_device 5 "a broker whose SYNs go unanswered: the connect gives up (1.5 s)" \
 echo
 echo "==== 4. a peer that accepts the connection and never answers"
 silent=$(free_port)
-python3 "$here/fake-peer.py" "$silent" silent >"$out/silent.log" 2>&1 &
-pids+=($!)
-wait_line "$out/silent.log" listening
+fake_peer "$out/silent.log" "$silent" silent
 run_device 3 "the handshake times out (1.5 s), Mbed TLS's read timeout" \
     "handshake failed: -0x6800" -- \
     "${device_args[@]}" "${quick[@]}" --port "$silent" --time "$t2026"
@@ -96,11 +102,8 @@ run_device 3 "the handshake times out (1.5 s), Mbed TLS's read timeout" \
 # (sending CHAIN, default broker-1-chain.pem) that answers the device's CONNECT with the
 # bytes HEX, then says nothing more.
 fake_broker() {
-    python3 "$here/fake-peer.py" "$1" reply "${3:-$pki/broker-1-chain.pem}" \
-        "$pki/broker-1.key" "$2" \
-        >"$out/fake-$1.log" 2>&1 &
-    pids+=($!)
-    wait_line "$out/fake-$1.log" listening
+    fake_peer "$out/fake-$1.log" "$1" reply "${3:-$pki/broker-1-chain.pem}" \
+        "$pki/broker-1.key" "$2"
 }
 
 echo

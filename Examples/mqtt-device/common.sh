@@ -167,20 +167,28 @@ received() {
     return 1
 }
 
-# run_device WANT_EXIT DESCRIPTION PATTERN... -- ARGS: runs mqtt_device with ARGS (at most
-# 30 s), shows its output indented, checks its exit status and that every PATTERN
-# (grep -E) occurs in its output.
-run_device() {
-    local want=$1 what=$2 got patterns=()
-    shift 2
+# split_at_dashes PATTERN... -- ARGS...: the calling function's arrays `patterns` (what
+# comes before --) and `args` (what follows it).
+split_at_dashes() {
+    patterns=()
     while [ "$1" != "--" ]; do
         patterns+=("$1")
         shift
     done
     shift
+    args=("$@")
+}
+
+# run_device WANT_EXIT DESCRIPTION PATTERN... -- ARGS: runs mqtt_device with ARGS (at most
+# 30 s), shows its output indented, checks its exit status and that every PATTERN
+# (grep -E) occurs in its output.
+run_device() {
+    local want=$1 what=$2 got patterns args
+    shift 2
+    split_at_dashes "$@"
     echo "-- $what"
     set +e
-    timeout 30 "$device" "$@" >"$out/device.log" 2>&1
+    timeout 30 "$device" "${args[@]}" >"$out/device.log" 2>&1
     got=$?
     set -e
     sed 's/^/    /' "$out/device.log"

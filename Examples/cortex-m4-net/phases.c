@@ -47,33 +47,24 @@ static void add(phase which, uint64_t since)
 
 /* --- The wrappers, as the linker's --wrap names them ------------------------------------- */
 
-int __real_mbedtls_ecdh_make_public(mbedtls_ecdh_context *, size_t *, unsigned char *, size_t,
-                                    int (*)(void *, unsigned char *, size_t), void *);
-int __wrap_mbedtls_ecdh_make_public(mbedtls_ecdh_context *, size_t *, unsigned char *, size_t,
-                                    int (*)(void *, unsigned char *, size_t), void *);
-int __wrap_mbedtls_ecdh_make_public(mbedtls_ecdh_context *ctx, size_t *olen,
-                                    unsigned char *buf, size_t blen,
-                                    int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
-{
-    uint64_t start = fw_ticks_now();
-    int ret = __real_mbedtls_ecdh_make_public(ctx, olen, buf, blen, f_rng, p_rng);
-    add(PHASE_ECDH, start);
-    return ret;
-}
+/* The two ECDH steps share a signature and a phase: one definition makes both wrappers. */
+#define ECDH_WRAPPER(name)                                                                     \
+    int __real_##name(mbedtls_ecdh_context *, size_t *, unsigned char *, size_t,              \
+                      int (*)(void *, unsigned char *, size_t), void *);                      \
+    int __wrap_##name(mbedtls_ecdh_context *, size_t *, unsigned char *, size_t,              \
+                      int (*)(void *, unsigned char *, size_t), void *);                      \
+    int __wrap_##name(mbedtls_ecdh_context *ctx, size_t *olen, unsigned char *buf,            \
+                      size_t blen, int (*f_rng)(void *, unsigned char *, size_t),             \
+                      void *p_rng)                                                            \
+    {                                                                                          \
+        uint64_t start = fw_ticks_now();                                                       \
+        int ret = __real_##name(ctx, olen, buf, blen, f_rng, p_rng);                           \
+        add(PHASE_ECDH, start);                                                                \
+        return ret;                                                                            \
+    }
 
-int __real_mbedtls_ecdh_calc_secret(mbedtls_ecdh_context *, size_t *, unsigned char *, size_t,
-                                    int (*)(void *, unsigned char *, size_t), void *);
-int __wrap_mbedtls_ecdh_calc_secret(mbedtls_ecdh_context *, size_t *, unsigned char *, size_t,
-                                    int (*)(void *, unsigned char *, size_t), void *);
-int __wrap_mbedtls_ecdh_calc_secret(mbedtls_ecdh_context *ctx, size_t *olen,
-                                    unsigned char *buf, size_t blen,
-                                    int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
-{
-    uint64_t start = fw_ticks_now();
-    int ret = __real_mbedtls_ecdh_calc_secret(ctx, olen, buf, blen, f_rng, p_rng);
-    add(PHASE_ECDH, start);
-    return ret;
-}
+ECDH_WRAPPER(mbedtls_ecdh_make_public)
+ECDH_WRAPPER(mbedtls_ecdh_calc_secret)
 
 int __real_mbedtls_ecdsa_read_signature(mbedtls_ecdsa_context *, const unsigned char *, size_t,
                                         const unsigned char *, size_t);
@@ -109,24 +100,17 @@ int __wrap_mbedtls_pk_sign_restartable(mbedtls_pk_context *ctx, mbedtls_md_type_
     return ret;
 }
 
-int __real_mbedtls_x509_crt_parse_der(mbedtls_x509_crt *, const unsigned char *, size_t);
-int __wrap_mbedtls_x509_crt_parse_der(mbedtls_x509_crt *, const unsigned char *, size_t);
-int __wrap_mbedtls_x509_crt_parse_der(mbedtls_x509_crt *chain, const unsigned char *buf,
-                                      size_t len)
-{
-    uint64_t start = fw_ticks_now();
-    int ret = __real_mbedtls_x509_crt_parse_der(chain, buf, len);
-    add(PHASE_X509_PARSE, start);
-    return ret;
-}
+/* Both ways of parsing a certificate into a chain, copying or not, count as X.509 parsing. */
+#define X509_PARSE_WRAPPER(name)                                                               \
+    int __real_##name(mbedtls_x509_crt *, const unsigned char *, size_t);                     \
+    int __wrap_##name(mbedtls_x509_crt *, const unsigned char *, size_t);                     \
+    int __wrap_##name(mbedtls_x509_crt *chain, const unsigned char *buf, size_t len)          \
+    {                                                                                          \
+        uint64_t start = fw_ticks_now();                                                       \
+        int ret = __real_##name(chain, buf, len);                                              \
+        add(PHASE_X509_PARSE, start);                                                          \
+        return ret;                                                                            \
+    }
 
-int __real_mbedtls_x509_crt_parse_der_nocopy(mbedtls_x509_crt *, const unsigned char *, size_t);
-int __wrap_mbedtls_x509_crt_parse_der_nocopy(mbedtls_x509_crt *, const unsigned char *, size_t);
-int __wrap_mbedtls_x509_crt_parse_der_nocopy(mbedtls_x509_crt *chain, const unsigned char *buf,
-                                             size_t len)
-{
-    uint64_t start = fw_ticks_now();
-    int ret = __real_mbedtls_x509_crt_parse_der_nocopy(chain, buf, len);
-    add(PHASE_X509_PARSE, start);
-    return ret;
-}
+X509_PARSE_WRAPPER(mbedtls_x509_crt_parse_der)
+X509_PARSE_WRAPPER(mbedtls_x509_crt_parse_der_nocopy)

@@ -15,10 +15,7 @@ set -euo pipefail
 source "$(dirname "$0")/../mqtt-device/common.sh"
 net=$root/Examples/cortex-m4-net
 
-out=$root/build/cortex-m4-net/run
-pki=$out/pki
-rm -rf "$out" && mkdir -p "$out"
-make_pki "$pki"
+fresh_out cortex-m4-net/run
 bundle=$pki/device-1-seq1.iotb
 t2026=$(unix 2026-06-01)
 

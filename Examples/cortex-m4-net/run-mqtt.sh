@@ -19,13 +19,7 @@ fresh_out cortex-m4-net/run
 bundle=$pki/device-1-seq1.iotb
 t2026=$(unix 2026-06-01)
 
-declare -A port
-conf=""
-for listener in broker-1 broker-rogue broker-wrong; do
-    port[$listener]=$(free_port)
-    conf+="$(broker_listener "${port[$listener]}" "$listener")"$'\n'
-done
-start_broker "$conf" "${port[@]}"
+start_listeners broker-1 broker-rogue broker-wrong
 start_subscriber "${port[broker-1]}"
 
 # device WHAT LISTENER WANT_STATUS MESSAGE PATTERN...: one firmware run (as $device_name with

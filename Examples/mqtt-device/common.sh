@@ -112,6 +112,18 @@ require_certificate true
 EOF
 }
 
+# start_listeners CERT...: mosquitto with one listener per CERT (broker_listener), each on a
+# free port, which the associative array `port` maps CERT to.
+start_listeners() {
+    local listener conf=""
+    declare -gA port=()
+    for listener in "$@"; do
+        port[$listener]=$(free_port)
+        conf+="$(broker_listener "${port[$listener]}" "$listener")"$'\n'
+    done
+    start_broker "$conf" "${port[@]}"
+}
+
 # start_broker CONF_BODY PORT...: mosquitto with the listeners in CONF_BODY, in $out;
 # returns when every PORT accepts connections.
 start_broker() {

@@ -16,13 +16,7 @@ fresh_out mqtt-fleet
     --valid-from 2032-01-01 --valid-until 2033-01-01 --sign-key r1.key --sequence 9 \
     -o device-1-forged.iotb >/dev/null)
 
-declare -A port
-conf=""
-for listener in broker-1 broker-2 broker-3 broker-revoked broker-wrong broker-rogue; do
-    port[$listener]=$(free_port)
-    conf+="$(broker_listener "${port[$listener]}" "$listener")"$'\n'
-done
-start_broker "$conf" "${port[@]}"
+start_listeners broker-1 broker-2 broker-3 broker-revoked broker-wrong broker-rogue
 start_subscriber "${port[broker-1]}"
 
 t2026=$(unix 2026-06-01)

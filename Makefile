@@ -19,6 +19,8 @@
 #   make readme-tables measure, then rewrite README.md's measured tables (footprint beside
 #                      BearSSL, the core's size per target, benchmark instruction counts)
 #   make readme-check  measure again and fail if README.md's footprint and size tables differ
+#   make mqtt-firmware-check  the emulated Cortex-M4 alone against mosquitto: an accepted
+#                      broker, refused brokers, a refused device (Examples/cortex-m4-net)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
@@ -32,7 +34,7 @@ EMBEDDED_FLAGS := -enable-experimental-feature Embedded -wmo -parse-as-library -
 
 .PHONY: deps build embedded lib lib-sizes readme-tables readme-check test unit port-test \
     capi-test limbo fixtures-check demo firmware-run firmware-check tls-demo host-example bench \
-    fuzz fuzz-smoke mqtt-demo mqtt-test clean
+    fuzz fuzz-smoke mqtt-demo mqtt-test mqtt-firmware mqtt-firmware-check clean
 
 deps:
 	@.ci/install-deps
@@ -82,7 +84,8 @@ $(BUILD)/lib-nomsg/core.o: $(CORE_SRCS) $(wildcard Include/*.h) Include/module.m
 	    -c $(CORE_SRCS) -o $@
 
 $(BUILD)/lib/port.o: Sources/IoTCertMbedTLS/iotcert_port_mbedtls.c \
-    Sources/IoTCertMbedTLS/iotcert_port_sha256.h Include/iotcert_port.h
+    Sources/IoTCertMbedTLS/iotcert_port_sha256.h Sources/IoTCertMbedTLS/iotcert_port_no_rsa.h \
+    Include/iotcert_port.h
 	@mkdir -p $(BUILD)/lib
 	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
 	    -I Sources/IoTCertMbedTLS/include -c $< -o $@
@@ -107,7 +110,7 @@ $(BUILD)/lib/p256-m.o:
 	    -I Sources/IoTCertP256m/shim -I $(P256M_DIR) -c $(P256M_DIR)/p256-m.c -o $@
 
 $(BUILD)/lib/port-p256m.o: Sources/IoTCertP256m/iotcert_port_p256m.c Include/iotcert_port.h \
-    Sources/IoTCertMbedTLS/iotcert_port_sha256.h \
+    Sources/IoTCertMbedTLS/iotcert_port_sha256.h Sources/IoTCertMbedTLS/iotcert_port_no_rsa.h \
     $(BUILD)/lib/p256-m.o
 	cc -std=c99 -O2 -fPIC -ffunction-sections -Wall -Wextra -Werror -I Include \
 	    -I $(P256M_DIR) -c $< -o $@
@@ -222,7 +225,11 @@ demo: build
 	    --signing-key $(DEMO)/pki/keys/bundle-signing.pub.pem --time $(DEMO_TIME) \
 	    --host $(DEMO_HOST) $(DEMO)/pki/leaves/api-old-chain.pem
 	@echo "== the same bundle and chain on the emulated Cortex-M4"
-	python3 Examples/cortex-m4/bundle-to-c.py $(DEMO)/bundle.iotb $(DEMO)/bundle.c
+	@echo "   (packed again as C with its header and pinned key: RFC 6979 signatures, same bytes)"
+	cd $(DEMO)/pki && $(IOTCERT) pack --anchors roots --intermediates intermediates \
+	    --crls crls --valid-from 2025-01-01 --valid-until 2026-01-01 \
+	    --sign-key keys/bundle-signing.pem --sequence 1 --format c \
+	    --header $(DEMO)/bundle.h -o $(DEMO)/bundle.c > /dev/null
 	$(MAKE) -C Examples/cortex-m4 demo-run DEMO_BUNDLE_C=$(DEMO)/bundle.c \
 	    DEMO_CHAIN=$(DEMO)/pki/leaves/api-old-chain.pem \
 	    DEMO_KEY=$(DEMO)/pki/keys/bundle-signing.pub.pem DEMO_HOST=$(DEMO_HOST) \
@@ -234,21 +241,35 @@ bench: lib
 # The emulated Cortex-M4's part of mqtt-demo: a shell command that runs the firmware against
 # the broker the host demo started. Examples/mqtt-device/run-demo.sh gives it
 # MQTT_BROKER_PORT, MQTT_PKI, MQTT_BUNDLE, MQTT_TIME and MQTT_MESSAGE, and checks that the
-# subscriber received MQTT_MESSAGE. Empty: the host device alone.
-MQTT_FIRMWARE_RUN ?=
+# subscriber received MQTT_MESSAGE. Empty: the host device alone. Default: the emulated
+# Cortex-M4 (Examples/cortex-m4-net: LAN9118, lwIP, Mbed TLS's TLS client, iotcert).
+MQTT_FIRMWARE_RUN ?= $(MAKE) -s --no-print-directory -C $(CURDIR)/Examples/cortex-m4-net demo-run
+
+# The Cortex-M4 firmware's libraries and objects, built before the demo starts its broker
+# (a fresh machine fetches and compiles Mbed TLS and lwIP: minutes, not the run's seconds).
+mqtt-firmware: deps
+	$(MAKE) -C Examples/cortex-m4-net prepare
 
 # Examples/mqtt-device: mosquitto with a TLS listener that requires client certificates,
 # the host device (Mbed TLS's SSL module, iotcert as its only certificate check), the
 # failure paths (broker down, silent and malformed peers).
-mqtt-demo: build lib
+mqtt-demo: build lib mqtt-firmware
 	MQTT_FIRMWARE_RUN='$(MQTT_FIRMWARE_RUN)' IOTCERT=$(IOTCERT) \
 	    $(MAKE) -C Examples/mqtt-device demo
 
 # Everything of Examples/mqtt-device: the MQTT codec against hostile frames, the host demo,
 # the fleet replay against mosquitto, iotcert checking client certificates in a TLS server.
-mqtt-test: build lib
+mqtt-test: build lib mqtt-firmware
 	MQTT_FIRMWARE_RUN='$(MQTT_FIRMWARE_RUN)' IOTCERT=$(IOTCERT) \
 	    $(MAKE) -C Examples/mqtt-device check
+
+# The emulated Cortex-M4 on its own against mosquitto (Examples/cortex-m4-net): the LAN9118
+# driver and lwIP alone (a TCP echo), then an accepted broker, two the device refuses
+# (untrusted root, wrong name) and a revoked device the broker refuses. Uses the host tools
+# of Examples/mqtt-device for the broker.
+mqtt-firmware-check: build lib mqtt-firmware
+	$(MAKE) -C Examples/mqtt-device all
+	IOTCERT=$(IOTCERT) $(MAKE) -C Examples/cortex-m4-net check
 
 FUZZ_SECONDS ?= 300
 
@@ -267,7 +288,7 @@ firmware-check: deps
 	$(MAKE) -C Examples/cortex-m4 check core
 
 test: deps embedded port-test unit limbo fixtures-check capi-test host-example tls-demo \
-    mqtt-test firmware-check firmware-run readme-check fuzz-smoke
+    mqtt-test mqtt-firmware-check firmware-check firmware-run readme-check fuzz-smoke
 	@echo "make test: all suites passed"
 
 clean:

@@ -14,6 +14,8 @@ let package = Package(
         // with these, and `pack --sign-key` signs with swift-crypto. Never in the core.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // PEM documents and DER serialization on the host (swift-certificates builds on it).
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.0.0"),
     ],
     targets: [
         // The public C headers (Include/), seen from Swift as one Clang module.
@@ -38,9 +40,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Sources/IoTCertHost"),
-        // Host-only C over Mbed TLS: seeded RSA key generation for `iotcert gen`.
+        // Host-only C over Mbed TLS: seeded RSA key generation for `iotcert gen`, and
+        // deterministic (RFC 6979) ECDSA for gen and for signed bundles.
         .target(
             name: "IoTCertHostC",
             path: "Sources/IoTCertHostC",

@@ -7,9 +7,8 @@ root=$(cd "$here/../.." && pwd)
 bin=$root/build/examples
 device=$bin/mqtt_device
 broker_name=broker.fleet.test
-passes=0
-failures=0
 pids=()
+source "$here/../expect.sh"
 
 for tool in mosquitto mosquitto_sub openssl python3 "$device"; do
     command -v "$tool" >/dev/null || [ -x "$tool" ] || {
@@ -43,12 +42,6 @@ trap 'exit 130' INT TERM
 # seconds since 1970 of a UTC date
 unix() { date -u -d "$1" +%s; }
 
-# A port the kernel just handed out, released again for the next server to take.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
 # wait_port PORT: until something listens on 127.0.0.1:PORT, at most 5 s.
 wait_port() {
     python3 - "$1" <<'PY'
@@ -73,6 +66,15 @@ wait_line() {
     echo "$(basename "$0"): no /$2/ in $1:" >&2
     cat "$1" >&2
     exit 2
+}
+
+# fresh_out NAME: this run's files go to an emptied build/NAME ($out), with the fleet PKI
+# and its bundles (make_pki) in $out/pki ($pki).
+fresh_out() {
+    out=$root/build/$1
+    pki=$out/pki
+    rm -rf "$out" && mkdir -p "$out"
+    make_pki "$pki"
 }
 
 # make_pki DIR: the fleet PKI (gen-fleet-pki.py) and the bundles the devices install:
@@ -108,6 +110,18 @@ cafile $pki/r1.pem
 crlfile $pki/devices-1.crl
 require_certificate true
 EOF
+}
+
+# start_listeners CERT...: mosquitto with one listener per CERT (broker_listener), each on a
+# free port, which the associative array `port` maps CERT to.
+start_listeners() {
+    local listener conf=""
+    declare -gA port=()
+    for listener in "$@"; do
+        port[$listener]=$(free_port)
+        conf+="$(broker_listener "${port[$listener]}" "$listener")"$'\n'
+    done
+    start_broker "$conf" "${port[@]}"
 }
 
 # start_broker CONF_BODY PORT...: mosquitto with the listeners in CONF_BODY, in $out;
@@ -165,43 +179,51 @@ received() {
     return 1
 }
 
-outcome() {
-    if [ "$1" = ok ]; then
-        passes=$((passes + 1))
-    else
-        failures=$((failures + 1))
-        echo "    ^^^^ EXPECTATION FAILED: $2"
-    fi
+# split_at_dashes PATTERN... -- ARGS...: the calling function's arrays `patterns` (what
+# comes before --) and `args` (what follows it).
+split_at_dashes() {
+    patterns=()
+    while [ "$1" != "--" ]; do
+        patterns+=("$1")
+        shift
+    done
+    shift
+    args=("$@")
 }
 
 # run_device WANT_EXIT DESCRIPTION PATTERN... -- ARGS: runs mqtt_device with ARGS (at most
 # 30 s), shows its output indented, checks its exit status and that every PATTERN
 # (grep -E) occurs in its output.
 run_device() {
-    local want=$1 what=$2 got patterns=()
+    local want=$1 what=$2 got patterns args
     shift 2
-    while [ "$1" != "--" ]; do
-        patterns+=("$1")
-        shift
-    done
-    shift
+    split_at_dashes "$@"
     echo "-- $what"
     set +e
-    timeout 30 "$device" "$@" >"$out/device.log" 2>&1
+    timeout 30 "$device" "${args[@]}" >"$out/device.log" 2>&1
     got=$?
     set -e
     sed 's/^/    /' "$out/device.log"
+    exit_and_lines "$out/device.log" "$got" "$want" "" "${patterns[@]}" || return 0
+    outcome ok
+}
+
+# exit_and_lines LOG GOT WANT WHO PATTERN...: false, with the failure counted, when the exit
+# status GOT is not WANT or a PATTERN (grep -E) is missing from LOG; WHO ("" or "server ")
+# names the program in the failure.
+exit_and_lines() {
+    local log=$1 got=$2 want=$3 who=$4 p
+    shift 4
     if [ "$got" -ne "$want" ]; then
-        outcome fail "exit status $got, want $want"
-        return
+        outcome fail "${who}exit status $got, want $want"
+        return 1
     fi
-    for p in "${patterns[@]}"; do
-        if ! grep -Eq -- "$p" "$out/device.log"; then
-            outcome fail "no line matches /$p/"
-            return
+    for p in "$@"; do
+        if ! grep -Eq -- "$p" "$log"; then
+            outcome fail "no ${who}line matches /$p/"
+            return 1
         fi
     done
-    outcome ok
 }
 
 # expect_received MESSAGE / expect_not_received MESSAGE: the subscriber's view.
@@ -241,6 +263,5 @@ expect_broker_log() {
 
 finish() {
     echo
-    echo "$(basename "$0"): $passes expectation(s) met, $failures failed"
-    [ "$failures" -eq 0 ]
+    expectations_met "$(basename "$0")"
 }

@@ -9,23 +9,14 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-out=$root/build/mqtt-fleet
-pki=$out/pki
-rm -rf "$out" && mkdir -p "$out"
-make_pki "$pki"
+fresh_out mqtt-fleet
 # An update signed by someone other than the owner (R1's key: a valid P-256 key, the
 # wrong one), newer than anything installed.
 (cd "$pki" && iotcert_tool pack --anchors r1.pem --device-chain device-1.pem devices-1.pem \
     --valid-from 2032-01-01 --valid-until 2033-01-01 --sign-key r1.key --sequence 9 \
     -o device-1-forged.iotb >/dev/null)
 
-declare -A port
-conf=""
-for listener in broker-1 broker-2 broker-3 broker-revoked broker-wrong broker-rogue; do
-    port[$listener]=$(free_port)
-    conf+="$(broker_listener "${port[$listener]}" "$listener")"$'\n'
-done
-start_broker "$conf" "${port[@]}"
+start_listeners broker-1 broker-2 broker-3 broker-revoked broker-wrong broker-rogue
 start_subscriber "${port[broker-1]}"
 
 t2026=$(unix 2026-06-01)

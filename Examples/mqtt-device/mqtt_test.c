@@ -5,20 +5,10 @@
  * larger than the buffer, floods, trickles, silence). Built with ASan and UBSan.
  */
 #include "mqtt.h"
+#include "test_check.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        checks++;                                                                            \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                           \
-        }                                                                                    \
-    } while (0)
 
 /* ---- a scripted peer -------------------------------------------------------------------- */
 
@@ -281,6 +271,5 @@ int main(void)
     test_flood();
     test_trickle();
     test_publish();
-    printf("mqtt_test: %d check(s), %d failed\n", checks, failures);
-    return failures != 0;
+    return check_report("mqtt_test");
 }

@@ -26,13 +26,9 @@ server_time=$(unix 2026-06-01)
 # s_client; checks the server's exit status, that every PATTERN (grep -E) is in the
 # server's output, and for an accepted client that s_client got the greeting.
 client() {
-    local want=$1 what=$2 patterns=() port got
+    local want=$1 what=$2 patterns args port got
     shift 2
-    while [ "$1" != "--" ]; do
-        patterns+=("$1")
-        shift
-    done
-    shift
+    split_at_dashes "$@"
     echo "-- $what"
     port=$(free_port)
     timeout 30 "$server" --port "$port" --cert "$pki/broker-1-chain.pem" \
@@ -42,23 +38,14 @@ client() {
     pids+=("$spid")
     wait_line "$out/server.log" '^listening'
     timeout 10 openssl s_client -connect "127.0.0.1:$port" -servername "$broker_name" \
-        -CAfile "$pki/r1.pem" -ign_eof "$@" </dev/null >"$out/client.log" 2>&1 || true
+        -CAfile "$pki/r1.pem" -ign_eof "${args[@]}" </dev/null >"$out/client.log" 2>&1 || true
     set +e
     wait "$spid"
     got=$?
     set -e
     sed 's/^/    server: /' "$out/server.log"
     grep -E '^hello|alert' "$out/client.log" | sed 's/^/    s_client: /' || true
-    if [ "$got" -ne "$want" ]; then
-        outcome fail "server exit status $got, want $want"
-        return
-    fi
-    for p in "${patterns[@]}"; do
-        if ! grep -Eq -- "$p" "$out/server.log"; then
-            outcome fail "no server line matches /$p/"
-            return
-        fi
-    done
+    exit_and_lines "$out/server.log" "$got" "$want" "server " "${patterns[@]}" || return 0
     if [ "$want" -eq 0 ] && ! grep -q '^hello ' "$out/client.log"; then
         outcome fail "s_client did not receive the greeting"
         return

@@ -20,9 +20,8 @@ root=$(cd "$here/../.." && pwd)
 client=${1:-$root/build/examples/tls_client}
 out=$root/build/tls-demo
 pki=$out/pki
-failures=0
-passes=0
 servers=""
+. "$here/../expect.sh"
 
 [ -x "$client" ] || { echo "run-demo: $client missing (make -C Examples/tls-client)" >&2; exit 2; }
 sh "$here/gen-pki.sh" "$pki"
@@ -35,12 +34,6 @@ stop_servers() {
 }
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
-
-# A port the kernel just handed out, released again for s_server to take.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 # start_server CHAIN: s_server with the leaf and CHAIN on a free port; sets $port. A port
 # taken between the probe and the bind makes s_server exit, and the next attempt retries.
@@ -63,15 +56,6 @@ start_server() {
     done
     echo "run-demo: openssl s_server did not start; see $log" >&2
     exit 2
-}
-
-outcome() {
-    if [ "$1" = ok ]; then
-        passes=$((passes + 1))
-    else
-        failures=$((failures + 1))
-        echo "    ^^^^ EXPECTATION FAILED: $2"
-    fi
 }
 
 # client WANT_EXIT PATTERN DESCRIPTION ARGS...: runs the client, shows its output indented,
@@ -151,5 +135,4 @@ client 1 "status 128:" "iotcert, trusting only an unrelated root: must fail (NO_
     --host localhost -a "$pki/root-u.pem"
 
 echo
-echo "tls-demo: $passes expectation(s) met, $failures failed"
-[ "$failures" -eq 0 ]
+expectations_met tls-demo

@@ -45,7 +45,7 @@
 #include "mbedtls/x509_crt.h"
 
 /* Certificates a server may send: iotcert's default presented_max. */
-#define CHAIN_MAX 16
+#define CHAIN_MAX 64
 
 /* ---- the verify callback ----------------------------------------------------------------- */
 

@@ -12,10 +12,14 @@ public struct NameConstraintsInfo: Codable, Equatable {
 public struct AnchorInfo: Codable {
     public let index: Int
     public let key: String
-    /// First 8 bytes of SHA-256 over the key bytes, hex (to compare with other tools).
+    /// SHA-256 over the key bytes as stored, hex (to compare with other tools).
     public let keySHA256: String
-    /// The subject, when the bundle stores it; else nil and `subjectDigest` is set.
+    /// The subject: from the bundle when it stores it, else from the companion names file;
+    /// nil when neither has it.
     public let subject: String?
+    /// Where `subject` comes from: "bundle", "names-file" or "unknown".
+    public let subjectSource: String
+    /// The stored 16-byte subject digest, hex; nil when the bundle stores the full name.
     public let subjectDigest: String?
     public let nameConstraints: NameConstraintsInfo?
     /// RFC 3339, or nil when the anchor has no recorded expiry.
@@ -82,6 +86,8 @@ public struct PolicyInfo: Codable {
 }
 
 public struct BundleInspection: Codable {
+    public var schema = "iotcert.inspect"
+    public var version = reportSchemaVersion
     public let file: String
     public let totalLength: Int
     public let formatVersion: Int
@@ -89,7 +95,9 @@ public struct BundleInspection: Codable {
     public let buildTime: String
     public let sections: [OpenedBundle.Section]
     public let digest: String
+    /// "verified": `open` checked it (a bundle whose digest does not match is refused).
     public let digestStatus: String
+    /// "unsigned", "verified" (with --signing-key) or "not-checked".
     public let signatureStatus: String
     public let anchors: [AnchorInfo]
     public let certificates: [CertificateInfo]
@@ -97,7 +105,7 @@ public struct BundleInspection: Codable {
     public let revocations: [RevocationInfo]
     public let policy: PolicyInfo?
 
-    public init(_ b: OpenedBundle, file: String) {
+    public init(_ b: OpenedBundle, file: String, names: AnchorNames? = nil) {
         self.file = file
         totalLength = b.bytes.count
         formatVersion = b.formatVersion
@@ -105,11 +113,9 @@ public struct BundleInspection: Codable {
         buildTime = TimeText.format(b.bundle.buildTime)
         sections = b.sections
         digest = b.digest.hexString
-        digestStatus = "matches (SHA-256 over every byte before the trailer)"
-        signatureStatus = !b.bundle.isSigned ? "unsigned"
-            : b.signatureChecked ? "signed; verified with the given key"
-            : "signed; not checked (pass --signing-key to check it)"
-        anchors = Self.anchors(b)
+        digestStatus = "verified"
+        signatureStatus = BundleStatusJSON(b, file: file).signature
+        anchors = Self.anchors(b, names: names)
         certificates = Self.certificates(b.storedCertificates)
         deviceChain = Self.certificates(b.deviceCertificates)
         revocations = b.revocationRecords.map {
@@ -119,16 +125,19 @@ public struct BundleInspection: Codable {
         policy = b.sections.contains { $0.type == 5 } ? Self.policy(b.bundle.policy) : nil
     }
 
-    static func anchors(_ b: OpenedBundle) -> [AnchorInfo] {
+    static func anchors(_ b: OpenedBundle, names: AnchorNames?) -> [AnchorInfo] {
         let sizes = b.recordSizes(type: 1)
         return (0..<b.bundle.anchorCount).map { i in
             let a = b.bundle.anchor(i)
             let full = a.subject.count > 0
+            let digest = [UInt8](a.subjectDigest).hexString
+            let named = full ? nil : names?.subject(digest: digest, key: [UInt8](a.publicKey.key))
             return AnchorInfo(
                 index: i, key: KeyText.describe(a.publicKey),
-                keySHA256: String(sha256Hex([UInt8](a.publicKey.key)).prefix(16)),
-                subject: full ? NameText.format(buffer: a.subject) : nil,
-                subjectDigest: full ? nil : [UInt8](a.subjectDigest).hexString,
+                keySHA256: sha256Hex([UInt8](a.publicKey.key)),
+                subject: full ? NameText.format(buffer: a.subject) : named,
+                subjectSource: full ? "bundle" : named != nil ? "names-file" : "unknown",
+                subjectDigest: full ? nil : digest,
                 nameConstraints: a.hasNameConstraints
                     ? NameConstraintsInfo(permitted: GeneralNameText.subtrees(a.permittedSubtrees),
                                           excluded: GeneralNameText.subtrees(a.excludedSubtrees))

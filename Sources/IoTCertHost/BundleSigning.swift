@@ -40,9 +40,10 @@ public struct BundleSigner {
     public var publicKeyPoint: [UInt8] { [UInt8](key.publicKey.x963Representation) }
 
     /// A DER ECDSA signature over `digest`, which is already SHA-256 of the signed bytes:
-    /// signing it as a prehashed digest gives exactly what the port verifies.
+    /// signing it as a prehashed digest gives exactly what the port verifies. Deterministic
+    /// (RFC 6979): the same bundle signed twice is the same bytes.
     public func sign(digest: [UInt8]) throws -> [UInt8] {
-        [UInt8](try key.signature(for: PrehashedSHA256(bytes: digest)).derRepresentation)
+        try DeterministicECDSA.sign(hash: digest, scalar: [UInt8](key.rawRepresentation))
     }
 
     /// The closure BundleWriter.write takes.
@@ -63,18 +64,4 @@ public func readBundlePublicKey(_ path: String) throws -> [UInt8] {
     }
     throw BundleKeyError.unreadable(path, "neither a P-256 PUBLIC KEY nor a P-256 private key "
         + "in PEM")
-}
-
-/// A SHA-256 value computed elsewhere, handed to swift-crypto's digest-signing API.
-struct PrehashedSHA256: Digest {
-    static var byteCount: Int { 32 }
-    let bytes: [UInt8]
-
-    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBytes(body)
-    }
-
-    func makeIterator() -> IndexingIterator<[UInt8]> { bytes.makeIterator() }
-
-    var description: String { "PrehashedSHA256(\(bytes.hexString))" }
 }

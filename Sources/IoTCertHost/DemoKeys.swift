@@ -22,6 +22,8 @@ public struct DemoKey {
     public let pem: String
     /// The swift-crypto key when P-256 (it signs the demonstration CRL).
     public var p256: P256.Signing.PrivateKey?
+    /// The private scalar of an EC key (big-endian), for deterministic signatures.
+    public var scalar: [UInt8]?
 
     public var publicKey: X509.Certificate.PublicKey { privateKey.publicKey }
 
@@ -44,13 +46,14 @@ public struct DemoKey {
             while true {
                 if let k = try? P256.Signing.PrivateKey(rawRepresentation: stream.next(32)) {
                     return DemoKey(kind: kind, privateKey: .init(k), pem: k.pemRepresentation,
-                                  p256: k)
+                                   p256: k, scalar: [UInt8](k.rawRepresentation))
                 }
             }
         case .p384:
             while true {
                 if let k = try? P384.Signing.PrivateKey(rawRepresentation: stream.next(48)) {
-                    return DemoKey(kind: kind, privateKey: .init(k), pem: k.pemRepresentation)
+                    return DemoKey(kind: kind, privateKey: .init(k), pem: k.pemRepresentation,
+                                   scalar: [UInt8](k.rawRepresentation))
                 }
             }
         case .rsa(let bits):

@@ -82,12 +82,23 @@ public struct DemoPKI {
     }
 
     /// Writes every file under `directory` (created when missing).
-    public func write(to directory: String) throws {
-        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
-            let url = URL(fileURLWithPath: directory).appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
+    /// Writes every file under `directory`. A key file that exists already is never
+    /// replaced unless `replaceKeys` (`gen --force`): a bundle-signing key that devices pin
+    /// cannot be got back. Private keys are written readable by the owner only.
+    public func write(to directory: String, replaceKeys: Bool = false) throws {
+        let sorted = files.sorted(by: { $0.key < $1.key })
+        for (path, _) in sorted where path.hasPrefix("keys/") && !replaceKeys {
+            let full = (directory as NSString).appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: full) {
+                throw OutputError(full, "exists; a key is not replaced without --force (a "
+                    + "device may pin it)")
+            }
+        }
+        for (path, bytes) in sorted {
+            let full = (directory as NSString).appendingPathComponent(path)
+            try FileIO.makeDirectory((full as NSString).deletingLastPathComponent)
+            let secret = path.hasPrefix("keys/") && !path.hasSuffix(".pub.pem")
+            try FileIO.write(full, bytes, mode: secret ? 0o600 : 0o644)
         }
     }
 }

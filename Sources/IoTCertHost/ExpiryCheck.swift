@@ -10,13 +10,16 @@ public struct ExpiryItem: Codable, Equatable {
 }
 
 public enum ExpiryCheck {
-    public static func items(_ b: OpenedBundle) -> [ExpiryItem] {
+    /// `names`: the companion names file's subjects for anchors stored by digest.
+    public static func items(_ b: OpenedBundle, names: AnchorNames? = nil) -> [ExpiryItem] {
         var out: [ExpiryItem] = []
         for i in 0..<b.bundle.anchorCount {
             let a = b.bundle.anchor(i)
             guard a.notAfter != Int64.max else { continue }
+            let digest = [UInt8](a.subjectDigest).hexString
             let subject = a.subject.count > 0 ? NameText.format(buffer: a.subject)
-                : "subject digest \([UInt8](a.subjectDigest).hexString)"
+                : names?.subject(digest: digest, key: [UInt8](a.publicKey.key))
+                ?? "subject digest \(digest)"
             out.append(ExpiryItem(what: "anchor \(i)", subject: subject, notAfter: a.notAfter))
         }
         for (kind, ders) in [("stored", b.storedCertificates), ("device", b.deviceCertificates)] {
@@ -33,7 +36,13 @@ public enum ExpiryCheck {
 
     /// The items that expire before `now + within` (already expired ones included).
     public static func expiring(_ b: OpenedBundle, now: Int64, within: Int64) -> [ExpiryItem] {
-        items(b).filter { $0.notAfter < now + within }.sorted { $0.notAfter < $1.notAfter }
+        expiring(items(b), now: now, within: within)
+    }
+
+    public static func expiring(_ items: [ExpiryItem], now: Int64, within: Int64)
+        -> [ExpiryItem]
+    {
+        items.filter { $0.notAfter < now + within }.sorted { $0.notAfter < $1.notAfter }
     }
 
     public static func report(_ found: [ExpiryItem], total: Int, now: Int64,

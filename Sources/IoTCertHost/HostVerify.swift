@@ -33,10 +33,14 @@ public struct VerifyRequest {
     public var purpose: Purpose = .serverAuth
     public var peer: PeerSpec = .none
     public var limits = Limits()
-    /// Workspace bytes; nil: workspaceBytesNeeded(limits).
+    /// Workspace bytes on `target`; nil: what the limits need there.
     public var workspaceBytes: Int?
     /// The strict profile (VerifyOptions.strict).
     public var strict = false
+    /// The device the figures are for (DeviceWorkspace.swift).
+    public var target = DeviceTarget.cortexM
+    /// The bundle's names file, to name a digest-only anchor (AnchorNames.swift).
+    public var names: AnchorNames?
 
     public init(chain: [[UInt8]], time: Int64?) {
         self.chain = chain
@@ -54,14 +58,16 @@ public struct PathEntry: Codable, Equatable {
 public struct VerifyReport {
     public let error: IoTCertError?
     public let path: [PathEntry]
-    /// The trust anchor that ended the path.
+    /// The trust anchor that ended the path, described, and its index in the bundle.
     public let anchor: String?
+    public let anchorIndex: Int?
     /// The certificate the failure concerns, when it is one.
     public let failing: PathEntry?
     public let signaturesChecked: Int
     public let steps: Int
+    /// The workspace on the device: given, needed, and the high-water mark there.
+    public let workspace: WorkspaceModel
     public let workspaceHighWater: Int
-    public let workspaceBytes: Int
 
     public var isValid: Bool { error == nil }
 }
@@ -75,7 +81,10 @@ extension OpenedBundle {
         options.limits = request.limits
         options.strict = request.strict
         options.peerName = request.peer.core(name.buffer)
-        let size = max(request.workspaceBytes ?? workspaceBytesNeeded(request.limits), 0)
+        let model = workspaceModel(request)
+        // The host's core gets exactly the frames the device's bytes hold (never more than
+        // the deepest path needs, whatever a caller asks for).
+        let size = model.hostBytes
         let workspace = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1),
                                                                alignment: 16)
         defer { workspace.deallocate() }
@@ -84,21 +93,34 @@ extension OpenedBundle {
             options: options,
             workspace: UnsafeMutableRawBufferPointer(rebasing: workspace[0..<size]))
         withExtendedLifetime((presented, name)) {}
-        return describe(result, chain: request.chain, workspaceBytes: size)
+        return describe(result, chain: request.chain, workspace: model, names: request.names)
     }
 
-    func describe(_ r: VerifyResult, chain: [[UInt8]], workspaceBytes: Int) -> VerifyReport {
+    /// The device's view of `request`'s workspace: the core allocates one frame per
+    /// certificate of the deepest path the caller's limits and the bundle's policy allow.
+    public func workspaceModel(_ request: VerifyRequest) -> WorkspaceModel {
+        let depth = Int(min(request.limits.depthMax, bundle.policy.depthMax))
+        let needed = request.target.bytesNeeded(depth: depth)
+        return WorkspaceModel(target: request.target, depth: depth,
+                              given: max(request.workspaceBytes ?? needed, 0), needed: needed)
+    }
+
+    func describe(_ r: VerifyResult, chain: [[UInt8]], workspace: WorkspaceModel,
+                  names: AnchorNames?) -> VerifyReport
+    {
         let path = (0..<Int(r.pathLength)).map { entry(Int(r.path[$0]), chain) }
         var anchor: String?
         if r.anchorIndex >= 0 {
             anchor = anchorText(Int(r.anchorIndex), issuedTop: path.isEmpty ? nil
-                : topIssuer(Int(r.path[Int(r.pathLength) - 1]), chain))
+                : topIssuer(Int(r.path[Int(r.pathLength) - 1]), chain), names: names)
         }
         return VerifyReport(
             error: r.error, path: path, anchor: anchor,
+            anchorIndex: r.anchorIndex >= 0 ? Int(r.anchorIndex) : nil,
             failing: r.failingIndex >= 0 ? entry(Int(r.failingIndex), chain) : nil,
             signaturesChecked: Int(r.signaturesChecked), steps: Int(r.steps),
-            workspaceHighWater: Int(r.workspaceHighWater), workspaceBytes: workspaceBytes)
+            workspace: workspace,
+            workspaceHighWater: workspace.deviceHighWater(host: Int(r.workspaceHighWater)))
     }
 
     /// Certificate k in the core's numbering: presented first, then the stored ones.
@@ -118,10 +140,14 @@ extension OpenedBundle {
     }
 
     /// The anchor's subject; for digest-only anchors, the name that matched the digest.
-    func anchorText(_ i: Int, issuedTop: String?) -> String {
+    func anchorText(_ i: Int, issuedTop: String?, names: AnchorNames?) -> String {
         let a = bundle.anchor(i)
         if a.subject.count > 0 { return "[\(i)] " + NameText.format(buffer: a.subject) }
         let digest = [UInt8](a.subjectDigest).hexString
+        if let named = names?.subject(digest: digest, key: [UInt8](a.publicKey.key)) {
+            return "[\(i)] \(named) (stored as subject digest \(digest); name from the names "
+                + "file)"
+        }
         return "[\(i)] \(issuedTop ?? "?") (stored as subject digest \(digest))"
     }
 }
@@ -178,8 +204,9 @@ extension VerifyReport {
             if let anchor { lines.append("  anchor \(anchor)") }
         }
         lines.append("signatures checked: \(signaturesChecked), search steps: \(steps)")
+        lines.append(workspace.text)
         lines.append("workspace high-water mark: \(grouped(workspaceHighWater)) of "
-            + "\(grouped(workspaceBytes)) bytes")
+            + "\(grouped(workspace.given)) bytes on \(workspace.target.name)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

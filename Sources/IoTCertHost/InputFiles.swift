@@ -1,7 +1,9 @@
-// Reading certificates and CRLs from the files an operator names: each path is a file or a
-// directory (its files with a certificate extension, in name order, not recursing), each
-// file PEM (one or more blocks) or DER (one or more concatenated values). Every error names
-// the file; a file that yields nothing is an error too, so a typo never packs an empty set.
+// Reading certificates and CRLs from the files an operator names: each path is a file, "-"
+// (standard input), a pipe, or a directory (its files with a certificate extension, in name
+// order, not recursing), each file PEM (one or more blocks among explanatory text, LF or
+// CRLF lines) or DER (one or more concatenated values), at most FileIO.inputBytesMax bytes.
+// Every error names the file; a file that yields nothing is an error too, so a typo never
+// packs an empty set.
 
 import Foundation
 import IoTCert
@@ -24,6 +26,10 @@ public enum InputFiles {
     public static let certificateExtensions: Set<String> = ["pem", "crt", "cer", "der"]
     public static let crlExtensions: Set<String> = ["pem", "crl", "der"]
 
+    /// Where notes on what was left out of an input go (PEM blocks of another label); the
+    /// tool prints them on standard error.
+    nonisolated(unsafe) public static var note: (String) -> Void = { _ in }
+
     /// Certificates (PEM label CERTIFICATE) from files and directories.
     public static func certificates(_ paths: [String]) throws -> [InputObject] {
         try paths.flatMap { path in
@@ -44,12 +50,15 @@ public enum InputFiles {
 
     /// `path` itself, or the files of the directory `path` whose extension is listed.
     static func files(_ path: String, extensions: Set<String>) throws -> [String] {
+        if path == FileIO.standardStream { return [path] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputError(path, "no such file or directory")
         }
         guard isDirectory.boolValue else { return [path] }
-        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw InputError(path, "directory cannot be listed (permission denied?)")
+        }
         let chosen = names.sorted().filter { name in
             !name.hasPrefix(".")
                 && extensions.contains((name as NSString).pathExtension.lowercased())
@@ -63,26 +72,29 @@ public enum InputFiles {
 
     /// The objects in one file, PEM or DER.
     public static func objects(_ path: String, label: String) throws -> [InputObject] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path, "cannot be read")
-        }
-        let bytes = [UInt8](data)
-        guard !bytes.isEmpty else { throw InputError(path, "is empty") }
+        let bytes = try FileIO.read(path)
+        let name = FileIO.displayName(path)
+        guard !bytes.isEmpty else { throw InputError(name, "is empty") }
         let ders: [[UInt8]]
         if isPEM(bytes) {
-            guard let text = String(bytes: bytes, encoding: .utf8) else {
-                throw InputError(path, "PEM file is not valid UTF-8 text")
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw InputError(name, "PEM file is not valid UTF-8 text")
             }
-            ders = try PEM.decode(text, label: label, source: path)
+            var skipped: [PEMBlock] = []
+            ders = try PEM.decode(text, label: label, source: name, skipped: &skipped)
+            for block in skipped {
+                note("\(name): line \(block.line): \"\(block.label)\" block left out "
+                    + "(not \"\(label)\")")
+            }
         } else {
-            ders = try derValues(bytes, source: path)
+            ders = try derValues(bytes, source: name)
         }
         guard ders.count <= objectsPerFileMax else {
-            throw InputError(path, "more than \(objectsPerFileMax) objects")
+            throw InputError(name, "more than \(objectsPerFileMax) objects")
         }
-        if ders.count == 1 { return [InputObject(source: path, der: ders[0])] }
+        if ders.count == 1 { return [InputObject(source: name, der: ders[0])] }
         return ders.enumerated().map {
-            InputObject(source: "\(path)#\($0.offset + 1)", der: $0.element)
+            InputObject(source: "\(name)#\($0.offset + 1)", der: $0.element)
         }
     }
 

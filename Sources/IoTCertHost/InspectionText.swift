@@ -5,8 +5,10 @@ extension BundleInspection {
         var lines = [
             "\(file): iotcert bundle, format \(formatVersion), \(grouped(totalLength)) bytes",
             "  sequence \(sequence), built \(buildTime)",
-            "  digest \(digest): \(digestStatus)",
-            "  signature: \(signatureStatus)",
+            "  digest \(digest): \(digestStatus) (SHA-256 over every byte before the trailer)",
+            "  signature: " + (signatureStatus == "not-checked"
+                ? "present, NOT CHECKED (pass --signing-key to check it)"
+                : signatureStatus == "verified" ? "verified with the given key" : "unsigned"),
             "sections:",
         ]
         for s in sections {
@@ -37,11 +39,14 @@ extension BundleInspection {
     }
 
     func anchorLines(_ a: AnchorInfo) -> [String] {
-        let subject = a.subject
-            ?? "subject digest \(a.subjectDigest ?? "") (the bundle stores only the digest "
-            + "of the subject: its text is not known)"
+        let digest = "subject digest \(a.subjectDigest ?? "")"
+        let subject = a.subjectSource == "bundle" ? a.subject ?? ""
+            : a.subjectSource == "names-file" ? "\(a.subject ?? "") (\(digest); name from the "
+                + "names file)"
+            : "\(digest) (the bundle stores only the digest of the subject and no names file "
+                + "is beside it: its text is not known)"
         var lines = ["  [\(a.index)] \(subject)",
-                     "      \(a.key), key sha256 \(a.keySHA256)..., expires "
+                     "      \(a.key), key sha256 \(a.keySHA256), expires "
                          + "\(a.notAfter ?? "never (no expiry recorded)"), "
                          + "\(a.recordBytes) bytes"]
         var bounds: [String] = []

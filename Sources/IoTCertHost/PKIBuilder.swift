@@ -96,8 +96,15 @@ public enum PKIBuilder {
             notValidAfter: Date(timeIntervalSince1970: TimeInterval(notAfter)),
             issuer: issuerName, subject: name, signatureAlgorithm: issuerKey.signatureAlgorithm,
             extensions: extensions, issuerPrivateKey: issuerKey.privateKey)
-        return MadeCertificate(der: try certificate.serializeAsPEM().derBytes, name: name,
-                               key: key, notBefore: notBefore, notAfter: notAfter)
+        // swift-certificates signs with a random ECDSA nonce; the signature is made again,
+        // deterministically, so that the same seed gives the same bytes (RSA PKCS#1 v1.5 is
+        // deterministic already).
+        var der = try certificate.serializeAsPEM().derBytes
+        if let scalar = issuerKey.scalar {
+            der = try DeterministicECDSA.resign(certificate: der, scalar: scalar)
+        }
+        return MadeCertificate(der: der, name: name, key: key, notBefore: notBefore,
+                               notAfter: notAfter)
     }
 }
 

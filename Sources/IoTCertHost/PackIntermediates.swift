@@ -78,18 +78,33 @@ extension PackSelection {
     /// Finds every issuer of every node: named as its issuer, and its key verifies it
     /// (one signature check per such pair, through the device's crypto port).
     func link(_ nodes: inout [GraphNode]) {
+        // Candidates by subject: each certificate looks up its issuer's name once, so 2,000
+        // intermediates cost 2,000 lookups rather than 4,000,000 name comparisons.
+        var anchorsBySubject: [[UInt8]: [Int]] = [:]
+        for (a, anchor) in keptAnchors.enumerated() {
+            anchorsBySubject[anchor.cert.subject, default: []].append(a)
+        }
+        var nodesBySubject: [[UInt8]: [Int]] = [:]
+        for (j, node) in nodes.enumerated() {
+            nodesBySubject[node.candidate.cert.subject, default: []].append(j)
+        }
         for i in nodes.indices {
+            if i > 0 && i % PackProgress.every == 0 {
+                PackProgress.report("linked \(grouped(i)) of \(grouped(nodes.count)) "
+                    + "intermediates to their issuers")
+            }
             let child = nodes[i].candidate.cert
-            for (a, anchor) in keptAnchors.enumerated() where anchor.cert.subject == child.issuer {
+            for a in anchorsBySubject[child.issuer] ?? [] {
+                let anchor = keptAnchors[a]
                 if child.isSigned(by: anchor.cert.publicKey) == nil {
                     nodes[i].anchorIssuers.append(a)
                     nodes[i].issuerBits.append(anchor.cert.publicKey.bits)
                 }
             }
-            for (j, other) in nodes.enumerated() where j != i {
-                let issuer = other.candidate.cert
+            for j in nodesBySubject[child.issuer] ?? [] where j != i {
+                let issuer = nodes[j].candidate.cert
                 // The same CA again would be a cycle; the core never builds one either.
-                guard issuer.subject == child.issuer, !issuer.sameEntity(child) else { continue }
+                guard !issuer.sameEntity(child) else { continue }
                 if child.isSigned(by: issuer.publicKey) == nil {
                     nodes[i].nodeIssuers.append(j)
                     nodes[i].issuerBits.append(issuer.publicKey.bits)

@@ -47,11 +47,21 @@ extension PackSelection {
     /// Keeps, in each group of one subject and key, the preferred certificate, and any
     /// other only for instants of the window the kept ones do not cover.
     func chooseAmongEquivalents(_ reachable: [(node: GraphNode, times: TimeSet)]) {
-        var decided = Set<Int>()
-        for entry in reachable where !decided.contains(entry.node.candidate.decision) {
-            let group = reachable.filter {
-                $0.node.candidate.cert.sameEntity(entry.node.candidate.cert)
+        // Groups of one subject and key (sameEntity), in the order of their first member,
+        // built in one pass: linear in the number of intermediates.
+        var groups: [[(node: GraphNode, times: TimeSet)]] = []
+        var groupOf: [EntityKey: Int] = [:]
+        for entry in reachable {
+            let cert = entry.node.candidate.cert
+            let key = EntityKey(subject: cert.subject, key: cert.key, exponent: cert.exponent)
+            if let g = groupOf[key] {
+                groups[g].append(entry)
+            } else {
+                groupOf[key] = groups.count
+                groups.append([entry])
             }
+        }
+        for group in groups {
             let ranked = group.sorted {
                 Preference($0.node, times: $0.times).compare(Preference($1.node, times: $1.times))
                     .preferred
@@ -59,7 +69,6 @@ extension PackSelection {
             var covered = TimeSet()
             var first: (node: GraphNode, times: TimeSet)?
             for member in ranked {
-                decided.insert(member.node.candidate.decision)
                 let adds = member.times.subtracting(covered)
                 if let best = first, adds.isEmpty {
                     let why = Preference(best.node, times: best.times)

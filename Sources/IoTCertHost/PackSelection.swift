@@ -33,6 +33,8 @@ public struct PackDecision {
     /// Things the operator should know about a kept certificate (expiry inside the window).
     public internal(set) var warnings: [String] = []
     public let derBytes: Int
+    /// The core could not read it (a corrupt or unsupported certificate).
+    public internal(set) var unreadable = false
 }
 
 /// The deployment window and the device's limits, as the selection needs them.
@@ -77,6 +79,55 @@ struct SelectionRules {
     }
 }
 
+/// Progress lines during long work: where they go (the tool: standard error) and how often.
+public enum PackProgress {
+    nonisolated(unsafe) public static var report: (String) -> Void = { _ in }
+    /// Inputs between two progress lines; fewer inputs than this show none.
+    public static let every = 1_000
+}
+
+/// One CA as the packer groups certificates: subject, key, exponent (HostCertificate's
+/// sameEntity), and for anchors the name constraints too (what makes one compact record).
+struct EntityKey: Hashable {
+    let subject: [UInt8]
+    let key: [UInt8]
+    let exponent: [UInt8]
+    var nameConstraints: [UInt8]?
+
+    init(subject: [UInt8], key: [UInt8], exponent: [UInt8]) {
+        self.subject = subject
+        self.key = key
+        self.exponent = exponent
+    }
+
+    init(_ c: HostCertificate) {
+        self.init(subject: c.subject, key: c.key, exponent: c.exponent)
+        nameConstraints = c.nameConstraintsDER
+    }
+}
+
+/// Anchors that are twins (same subject, key, and constraints as the device reads them:
+/// name constraints, pathLenConstraint, EKU purposes) share `entity`; `start` and `notAfter`
+/// tell copies of one validity apart.
+struct TwinKey: Hashable {
+    struct Entity: Hashable {
+        let entity: EntityKey
+        let pathLength: Int32
+        let purposes: UInt8?
+    }
+    let entity: Entity
+    let start: Int64
+    let notAfter: Int64
+
+    init(_ c: HostCertificate, start: Int64) {
+        let anchor = TrustAnchor(certificate: c.certificate)
+        entity = Entity(entity: EntityKey(c), pathLength: anchor.pathLength,
+                        purposes: anchor.purposes?.raw)
+        self.start = start
+        notAfter = c.notAfter
+    }
+}
+
 /// A parsed input and the index of its decision.
 struct Candidate {
     let cert: HostCertificate
@@ -102,7 +153,11 @@ final class PackSelection {
     /// Reads each input with the core; what it cannot read is dropped with the core's code.
     func read(_ inputs: [InputObject], role: PackRole) -> [Candidate] {
         var out: [Candidate] = []
-        for input in inputs {
+        for (n, input) in inputs.enumerated() {
+            if n > 0 && n % PackProgress.every == 0 {
+                PackProgress.report("read \(grouped(n)) of \(grouped(inputs.count)) "
+                    + "\(role.rawValue)s")
+            }
             do throws(IoTCertError) {
                 let cert = try HostCertificate(der: input.der, source: input.source)
                 out.append(Candidate(cert: cert, decision: decisions.count))
@@ -113,7 +168,7 @@ final class PackSelection {
                 decisions.append(PackDecision(
                     role: role, source: input.source, subject: "(unreadable)", detail: "",
                     kept: false, reason: "the device cannot read it: \(error.explained)",
-                    derBytes: input.der.count))
+                    derBytes: input.der.count, unreadable: true))
             }
         }
         return out
@@ -150,15 +205,25 @@ final class PackSelection {
                 usable.append(c)
             }
         }
-        // Same subject, key and constraints: one compact anchor says it all when its validity
-        // covers the other's in the window (a re-issued root with a new self-signature and
-        // expiry). One that starts later does not cover: the device checks notBefore too.
+        // Same subject, key and constraints (name constraints, pathLen, EKU purposes as the
+        // device reads them): one compact anchor says it all when its validity covers the
+        // other's in the window (a re-issued root with a new self-signature and expiry). One
+        // that starts later does not cover: the device checks notBefore too. Copies with the
+        // same validity collapse to the first given in one hashed pass, so only distinct
+        // validities of one root are compared pairwise (3,000 copies of one root are a normal
+        // concatenation accident and cost one pass).
+        var firstOfValidity: [TwinKey: Candidate] = [:]
+        var validities: [TwinKey.Entity: [Candidate]] = [:]
         for c in usable {
-            let twins = usable.filter {
-                $0.decision != c.decision && $0.cert.sameEntity(c.cert)
-                    && $0.cert.nameConstraintsDER == c.cert.nameConstraintsDER
-                    && sameConstraints($0.cert, c.cert)
+            let key = TwinKey(c.cert, start: max(c.cert.notBefore, rules.window.lowerBound))
+            if firstOfValidity[key] == nil {
+                firstOfValidity[key] = c
+                validities[key.entity, default: []].append(c)
             }
+        }
+        for c in usable {
+            let key = TwinKey(c.cert, start: max(c.cert.notBefore, rules.window.lowerBound))
+            let twins = (validities[key.entity] ?? []).filter { $0.decision != c.decision }
             // Among twins of equal validity, the first given is kept.
             if let best = twins.filter({ covers($0, c) }).max(by: {
                 ($0.cert.notAfter, -$0.decision) < ($1.cert.notAfter, -$1.decision)
@@ -195,10 +260,4 @@ final class PackSelection {
             || a.decision < b.decision
     }
 
-    /// The same pathLenConstraint and EKU purposes, as the device reads them.
-    func sameConstraints(_ a: HostCertificate, _ b: HostCertificate) -> Bool {
-        let x = TrustAnchor(certificate: a.certificate)
-        let y = TrustAnchor(certificate: b.certificate)
-        return x.pathLength == y.pathLength && x.purposes == y.purposes
-    }
 }

@@ -76,6 +76,8 @@ public struct PackResult {
     public let revokedSerials: Int
     public let notes: [String]
     public let report: String
+    /// The kept anchors' subjects, for the companion names file (AnchorNames).
+    public var anchorNames: [AnchorNameEntry] = []
 
     public var kept: [PackDecision] { decisions.filter(\.kept) }
     public var dropped: [PackDecision] { decisions.filter { !$0.kept } }
@@ -114,9 +116,13 @@ public enum Packer {
                                 + "\(grouped(max))",
                             report: report.text + report.overBudget(max: max, options: options))
         }
-        return PackResult(bundle: bundle, decisions: selection.decisions,
-                          inputBytes: inputs.derBytes, revokedSerials: revoked, notes: notes,
-                          report: report.text)
+        var result = PackResult(bundle: bundle, decisions: selection.decisions,
+                                inputBytes: inputs.derBytes, revokedSerials: revoked,
+                                notes: notes, report: report.text)
+        result.anchorNames = zip(selection.keptAnchors, contents.anchors).map { kept, spec in
+            spec.nameEntry(subject: kept.cert.subjectText, source: kept.cert.source)
+        }
+        return result
     }
 
     static func rules(_ options: PackOptions) -> SelectionRules {

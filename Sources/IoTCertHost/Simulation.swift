@@ -90,9 +90,11 @@ public struct SimulationOptions {
     public var step: Int64
     public var purpose: Purpose = .serverAuth
     public var limits = Limits()
+    /// Workspace bytes on `target`; nil: what the limits need there.
     public var workspaceBytes: Int?
     /// The strict profile (VerifyOptions.strict).
     public var strict = false
+    public var target = DeviceTarget.cortexM
 
     public init(from: Int64, to: Int64, step: Int64) {
         self.from = from

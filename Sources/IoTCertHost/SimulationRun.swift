@@ -61,6 +61,7 @@ struct SimulationRunner {
         request.peer = server.peer
         request.limits = options.limits
         request.workspaceBytes = options.workspaceBytes
+        request.target = options.target
         let report = bundle.verify(request)
         guard let error = report.error else {
             return (.pass, "via \(report.path.map(\.origin).joined(separator: ", ")) to anchor "

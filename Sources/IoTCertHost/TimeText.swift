@@ -1,115 +1,95 @@
 // Instants and durations as the tool reads and prints them. Everything is seconds since
-// 1970-01-01T00:00:00Z in UTC, as the core counts (Certificate.notBefore/notAfter); the
-// calendar arithmetic is the proleptic Gregorian "days from civil" of Howard Hinnant, so no
-// time zone database or locale can change what a date means.
+// 1970-01-01T00:00:00Z in UTC, as the core counts (Certificate.notBefore/notAfter). Dates are
+// read and written by Foundation's ISO 8601 formatter; the forms accepted are exactly those
+// listed in `forms` (docs/iotcert-tool.md), so that "20250101" can never be taken for
+// seconds since 1970.
 
 import Foundation
 
 public enum TimeText {
     public static let secondsPerDay: Int64 = 86_400
 
-    /// Days since 1970-01-01 of a Gregorian date (month 1...12, day 1...31).
-    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+    /// The documented forms, for help texts and error messages.
+    public static let forms = "a date (2025-01-01, midnight UTC), RFC 3339 "
+        + "(2025-01-01T00:00:00Z, 2025-01-01T01:00:00+01:00), or @seconds since 1970 "
+        + "(@1735689600)"
+
+    private static func formatter(_ options: ISO8601DateFormatter.Options,
+                                  zone: TimeZone = utc) -> ISO8601DateFormatter {
+        let f = ISO8601DateFormatter()
+        f.timeZone = zone
+        f.formatOptions = options
+        return f
     }
 
-    /// (year, month, day) of a day number since 1970-01-01.
-    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096)
-            / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    private static let utc = TimeZone(identifier: "UTC")!
+    // Formatters are costly to make; the tool is single-threaded, so one each is shared.
+    nonisolated(unsafe) private static let dateTime = formatter([.withInternetDateTime])
+    nonisolated(unsafe) private static let fractional = formatter([.withInternetDateTime,
+                                                                   .withFractionalSeconds])
+    nonisolated(unsafe) private static let dateOnly = formatter([.withFullDate])
 
     /// "2025-01-31T12:00:00Z".
     public static func format(_ seconds: Int64) -> String {
-        let days = floorDiv(seconds, secondsPerDay)
-        let rest = seconds - days * secondsPerDay
-        return date(seconds) + String(format: "T%02lld:%02lld:%02lldZ", rest / 3600,
-                                      rest / 60 % 60, rest % 60)
+        dateTime.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
     /// "2025-01-31" (the UTC day that contains the instant).
     public static func date(_ seconds: Int64) -> String {
-        let (y, m, d) = civil(days: floorDiv(seconds, secondsPerDay))
-        return String(format: "%04lld-%02lld-%02lld", y, m, d)
+        dateOnly.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    /// The instant in `text`: "YYYY-MM-DD" (midnight UTC), RFC 3339
-    /// "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)" (fraction dropped: certificate times are whole
-    /// seconds), or a number of seconds since 1970. Nil when it is none of these.
+    /// The instant in `text`, one of `forms` (a fraction of a second is dropped: certificate
+    /// times are whole seconds); nil when it is none of them.
     public static func parse(_ text: String) -> Int64? {
-        if let seconds = Int64(text) { return seconds }
-        let s = Array(text.utf8)
-        guard s.count >= 10, let year = number(s, 0, 4), s[4] == 0x2D,
-            let month = number(s, 5, 2), s[7] == 0x2D, let day = number(s, 8, 2),
-            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
-        else { return nil }
-        let midnight = days(year: year, month: month, day: day) * secondsPerDay
-        if s.count == 10 { return midnight }
-        guard let timeOfDay = parseTimeOfDay(s) else { return nil }
-        return midnight + timeOfDay
-    }
-
-    /// "THH:MM:SS[.frac](Z|±HH:MM)" from offset 10; the seconds it adds to midnight.
-    private static func parseTimeOfDay(_ s: [UInt8]) -> Int64? {
-        guard s.count >= 20, s[10] == 0x54 || s[10] == 0x74, let hour = number(s, 11, 2),
-            s[13] == 0x3A, let minute = number(s, 14, 2), s[16] == 0x3A,
-            let second = number(s, 17, 2), hour <= 23, minute <= 59, second <= 60
-        else { return nil }
-        var at = 19
-        if s[at] == 0x2E {
-            at += 1
-            let start = at
-            while at < s.count, s[at] >= 0x30, s[at] <= 0x39 { at += 1 }
-            guard at > start, at < s.count else { return nil }
-        }
-        var offset: Int64 = 0
-        if s[at] == 0x5A || s[at] == 0x7A {
-            at += 1
-        } else if s[at] == 0x2B || s[at] == 0x2D {
-            guard let h = number(s, at + 1, 2), at + 3 < s.count, s[at + 3] == 0x3A,
-                let m = number(s, at + 4, 2), h <= 23, m <= 59
+        if text.hasPrefix("@") {
+            guard let seconds = Int64(text.dropFirst()), !text.dropFirst().hasPrefix("+")
             else { return nil }
-            offset = (h * 60 + m) * 60 * (s[at] == 0x2D ? -1 : 1)
-            at += 6
-        } else {
-            return nil
+            return seconds
         }
-        guard at == s.count else { return nil }
-        return hour * 3600 + minute * 60 + second - offset
+        if text.count == 10 {
+            guard let date = dateOnly.date(from: text), dateOnly.string(from: date) == text
+            else { return nil }
+            return Int64(date.timeIntervalSince1970)
+        }
+        return parseDateTime(text)
     }
 
-    private static func number(_ s: [UInt8], _ at: Int, _ count: Int) -> Int64? {
-        guard at + count <= s.count else { return nil }
-        var n: Int64 = 0
-        for c in s[at..<(at + count)] {
-            guard c >= 0x30, c <= 0x39 else { return nil }
-            n = n * 10 + Int64(c - 0x30)
+    /// RFC 3339 date-time. Foundation's parser is lenient (it rolls 2023-02-29 over to
+    /// March 1, reads 24:00:00 as the next day, takes one-digit months and ignores trailing
+    /// text), so the instant it returns must print back as the text it came from, in the
+    /// text's own UTC offset.
+    private static func parseDateTime(_ text: String) -> Int64? {
+        let hasFraction = text.count > 19 && text[text.index(text.startIndex, offsetBy: 19)] == "."
+        guard let date = (hasFraction ? fractional : dateTime).date(from: text),
+            let zone = offsetZone(text)
+        else { return nil }
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let printed = formatter([.withInternetDateTime], zone: zone)
+            .string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        var whole = text
+        if hasFraction, let dot = text.firstIndex(of: ".") {
+            let end = text[dot...].firstIndex { $0 == "Z" || $0 == "+" || $0 == "-" }
+            guard let end else { return nil }
+            whole = String(text[..<dot] + text[end...])
         }
-        return n
+        return printed == whole || (whole.hasSuffix("+00:00") && printed.hasSuffix("Z")
+            && printed.dropLast() == whole.dropLast(6)) ? seconds : nil
     }
 
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+    /// The zone of an RFC 3339 offset ("Z" or "±HH:MM" at the end), nil when there is none.
+    private static func offsetZone(_ text: String) -> TimeZone? {
+        if text.hasSuffix("Z") { return utc }
+        let tail = Array(text.utf8.suffix(6))
+        guard tail.count == 6, tail[0] == 0x2B || tail[0] == 0x2D, tail[3] == 0x3A,
+            let h = Int(String(decoding: tail[1...2], as: UTF8.self)),
+            let m = Int(String(decoding: tail[4...5], as: UTF8.self))
+        else { return nil }
+        return TimeZone(secondsFromGMT: (h * 3600 + m * 60) * (tail[0] == 0x2D ? -1 : 1))
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    /// a / b rounded towards minus infinity (whole days before 1970 too).
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : -((-a + b - 1) / b)
     }
 

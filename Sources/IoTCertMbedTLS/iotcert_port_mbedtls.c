@@ -535,20 +535,6 @@ int iotcert_port_rsa_verify(const uint8_t *n, size_t n_len, const uint8_t *e, si
 
 #else /* RSA left out of this Mbed TLS build: an ECDSA-only device saves its code. */
 
-int iotcert_port_rsa_verify(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
-                            uint32_t hash_alg, const uint8_t *hash, size_t hash_len,
-                            const uint8_t *sig, size_t sig_len)
-{
-    (void)n;
-    (void)n_len;
-    (void)e;
-    (void)e_len;
-    (void)hash_alg;
-    (void)hash;
-    (void)hash_len;
-    (void)sig;
-    (void)sig_len;
-    return IOTCERT_PORT_UNSUPPORTED;
-}
+#include "iotcert_port_no_rsa.h"
 
 #endif

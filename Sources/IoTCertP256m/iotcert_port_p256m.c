@@ -185,21 +185,7 @@ int iotcert_port_ecdsa_verify(uint32_t curve, const uint8_t *point, size_t point
 
 /* ---- RSA and state ----------------------------------------------------------------------- */
 
-int iotcert_port_rsa_verify(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
-                            uint32_t hash_alg, const uint8_t *hash, size_t hash_len,
-                            const uint8_t *sig, size_t sig_len)
-{
-    (void)n;
-    (void)n_len;
-    (void)e;
-    (void)e_len;
-    (void)hash_alg;
-    (void)hash;
-    (void)hash_len;
-    (void)sig;
-    (void)sig_len;
-    return IOTCERT_PORT_UNSUPPORTED;
-}
+#include "../IoTCertMbedTLS/iotcert_port_no_rsa.h"
 
 void iotcert_port_release(void)
 {

@@ -698,6 +698,24 @@ static void test_ecdsa_unsupported(void)
            IOTCERT_PORT_FAILURE);
 }
 
+/* The valid RSA signatures, one for each size and hash the Mbed TLS port's limits span:
+ * IOTCERT_PORT_OK there, IOTCERT_PORT_UNSUPPORTED on the P-256 port. */
+static void expect_rsa_valid_signatures(int want)
+{
+    expect("rsa2048 sha256",
+           iotcert_port_rsa_verify(rsa2048_n, 256, rsa_e, 3, IOTCERT_HASH_SHA256, d256, 32,
+                                   rsa2048_sha256_sig, 256),
+           want);
+    expect("rsa1024 sha256 (smallest the Mbed TLS port supports)",
+           iotcert_port_rsa_verify(rsa1024_n, 128, rsa_e, 3, IOTCERT_HASH_SHA256, d256, 32,
+                                   rsa1024_sha256_sig, 128),
+           want);
+    expect("rsa4096 sha512 (largest the Mbed TLS port supports)",
+           iotcert_port_rsa_verify(rsa4096_n, 512, rsa_e, 3, IOTCERT_HASH_SHA512, d512, 64,
+                                   rsa4096_sha512_sig, 512),
+           want);
+}
+
 #ifdef IOTCERT_TEST_P256M
 
 /* The P-256 port keeps nothing between calls: release is harmless, before and after. */
@@ -717,18 +735,7 @@ static void test_ecdsa_no_state(void)
 /* Every RSA key, even with a valid signature, is beyond a P-256 product: unsupported. */
 static void test_rsa_beyond_p256(void)
 {
-    expect("rsa2048 sha256",
-           iotcert_port_rsa_verify(rsa2048_n, 256, rsa_e, 3, IOTCERT_HASH_SHA256, d256, 32,
-                                   rsa2048_sha256_sig, 256),
-           IOTCERT_PORT_UNSUPPORTED);
-    expect("rsa1024 sha256",
-           iotcert_port_rsa_verify(rsa1024_n, 128, rsa_e, 3, IOTCERT_HASH_SHA256, d256, 32,
-                                   rsa1024_sha256_sig, 128),
-           IOTCERT_PORT_UNSUPPORTED);
-    expect("rsa4096 sha512",
-           iotcert_port_rsa_verify(rsa4096_n, 512, rsa_e, 3, IOTCERT_HASH_SHA512, d512, 64,
-                                   rsa4096_sha512_sig, 512),
-           IOTCERT_PORT_UNSUPPORTED);
+    expect_rsa_valid_signatures(IOTCERT_PORT_UNSUPPORTED);
     expect("rsa NULL everything", iotcert_port_rsa_verify(NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0),
            IOTCERT_PORT_UNSUPPORTED);
 }
@@ -782,15 +789,7 @@ static void test_rsa_valid(void)
 {
     static uint8_t n_padded[1 + sizeof rsa2048_n];
 
-    expect("rsa2048 sha256", rsa2048_verify(rsa2048_sha256_sig, 256), IOTCERT_PORT_OK);
-    expect("rsa1024 sha256 (smallest supported)",
-           iotcert_port_rsa_verify(rsa1024_n, 128, rsa_e, 3, IOTCERT_HASH_SHA256, d256, 32,
-                                   rsa1024_sha256_sig, 128),
-           IOTCERT_PORT_OK);
-    expect("rsa4096 sha512 (largest supported)",
-           iotcert_port_rsa_verify(rsa4096_n, 512, rsa_e, 3, IOTCERT_HASH_SHA512, d512, 64,
-                                   rsa4096_sha512_sig, 512),
-           IOTCERT_PORT_OK);
+    expect_rsa_valid_signatures(IOTCERT_PORT_OK);
     n_padded[0] = 0x00;
     memcpy(n_padded + 1, rsa2048_n, sizeof rsa2048_n);
     expect("rsa2048 n with leading zero", rsa2048_verify_key(n_padded, 257, rsa_e, 3),

@@ -39,6 +39,11 @@ final class NameMatchingTests: XCTestCase {
         XCTAssertTrue(match(ca, Self.name([Self.atv(Self.printable, text("test ec ca"))])))
         XCTAssertTrue(match(ca, Self.name([Self.atv(Self.utf8, text("  Test   EC CA "))])))
         XCTAssertFalse(match(ca, Self.name([Self.atv(Self.utf8, text("Test ECCA"))])))
+        // Ends that differ only by a dropped space or case still match; the cheap test on
+        // the last octet must not refuse them.
+        XCTAssertTrue(match(ca, Self.name([Self.atv(Self.printable, text("TEST EC CA   "))])))
+        XCTAssertTrue(match(cn(Self.utf8, []), cn(Self.printable, text("  "))))
+        XCTAssertFalse(match(cn(Self.utf8, []), cn(Self.printable, text(" a"))))
         XCTAssertFalse(match(ca, Self.name([Self.atv(Self.utf8, text("Test EC CA2"))])))
         XCTAssertFalse(match(ca, Self.name([Self.atv(Self.utf8, text("Test EC C"))])))
         // Another attribute type with the same text is another name.

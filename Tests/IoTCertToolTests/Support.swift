@@ -80,6 +80,11 @@ func le32(_ b: [UInt8], _ at: Int) -> UInt32 {
     (0..<4).reduce(0) { $0 | UInt32(b[at + $1]) << (8 * UInt32($1)) }
 }
 
+/// Bytes handed from a reader thread to the test (written once, read after a semaphore).
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
 /// The `iotcert` executable next to the test bundle (SwiftPM builds it for this target).
 enum Tool {
     static let url: URL = {
@@ -99,23 +104,57 @@ enum Tool {
         let stderr: String
     }
 
+    struct RawRun {
+        let status: Int32
+        let stdout: Data
+        let stderr: String
+    }
+
     /// Runs `iotcert arguments...` in `directory` and collects its output and exit status.
-    static func run(_ arguments: [String], in directory: String = Demo.directory) throws -> Run {
+    static func run(_ arguments: [String], in directory: String = Demo.directory,
+                    input: Data? = nil) throws -> Run {
+        let raw = try runRaw(arguments, in: directory, input: input)
+        return Run(status: raw.status, stdout: String(decoding: raw.stdout, as: UTF8.self),
+                   stderr: raw.stderr)
+    }
+
+    /// The same with standard output as bytes; `input` is fed to standard input through a
+    /// pipe (nil: no standard input).
+    static func runRaw(_ arguments: [String], in directory: String = Demo.directory,
+                       input: Data? = nil) throws -> RawRun {
+        // A child that stops reading its input early must not kill the test with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         let err = Pipe()
+        let inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
         try process.run()
-        // Read before waiting: a full pipe would otherwise block the child.
+        if let input {
+            // Written from another thread: the child may fill its output pipes meanwhile.
+            let writer = inPipe.fileHandleForWriting
+            Thread.detachNewThread {
+                try? writer.write(contentsOf: input)
+                try? writer.close()
+            }
+        }
+        // Read both before waiting: a full pipe would otherwise block the child.
+        let stderr = DataBox()
+        let done = DispatchSemaphore(value: 0)
+        let errors = err.fileHandleForReading
+        Thread.detachNewThread {
+            stderr.data = errors.readDataToEndOfFile()
+            done.signal()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        return RawRun(status: process.terminationStatus, stdout: stdout,
+                      stderr: String(decoding: stderr.data, as: UTF8.self))
     }
 }

@@ -17,17 +17,20 @@ struct GenCommand: ParsableCommand {
             bundle-signing key), servers/ (chains by server and date for simulate) and \
             README.txt with the commands to try.
 
-            Reproducible: every name, key, serial number and validity period follows from \
-            --seed and --now, and RSA signatures are deterministic. Not byte-reproducible: \
-            ECDSA signatures (swift-crypto randomizes them), so certificates, the CRL and \
-            anything signed by an EC key differ in their signature bytes between runs. The \
-            keys are derived from the seed: never use them outside a demonstration.
+            Byte-reproducible: every name, key, serial number and validity period follows \
+            from --seed and --now, and every signature is deterministic (RSA PKCS#1 v1.5; \
+            ECDSA with RFC 6979 nonces), so the same --seed and --now write the same files \
+            byte for byte. The keys are derived from the seed: never use them outside a \
+            demonstration. An existing key file is not replaced without --force.
 
             \(ToolExit.helpText)
             """)
 
     @Option(name: .shortAndLong, help: "The directory to write (created when missing).")
     var out: String
+
+    @Flag(help: "Replace key files that exist already (keys/): devices may pin the old key.")
+    var force = false
 
     @Option(help: "The seed every key is derived from.")
     var seed = DemoPKI.defaultSeed
@@ -40,7 +43,7 @@ struct GenCommand: ParsableCommand {
         try reportingErrors {
             let clock = try now.map { try Arguments.time($0, "--now") } ?? DemoPKI.defaultNow
             let pki = try DemoPKI.make(seed: seed, now: clock)
-            try pki.write(to: out)
+            try pki.write(to: out, replaceKeys: force)
             print("wrote \(pki.files.count) files to \(out) (seed \"\(seed)\", clock "
                 + "\(TimeText.format(clock))); see \(out)/README.txt")
         }

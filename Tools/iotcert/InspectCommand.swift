@@ -14,15 +14,16 @@ struct InspectCommand: ParsableCommand {
             signature with --signing-key), then each section, anchor (key, subject or \
             subject digest, name constraints, expiry, size) and certificate (subject, key, \
             validity, constraints) is shown. Anchors stored as a subject digest have no \
-            subject text in the bundle: their digest is shown instead.
-
-            \(ToolExit.helpText)
+            subject text in the bundle: it is taken from the companion names file \
+            (BUNDLE.names.json, written by pack) when it is there, else the digest is \
+            shown. The signature status is always shown: "not-checked" unless \
+            --signing-key is given. \(ToolExit.helpText)
             """)
 
-    @Argument(help: "The bundle file.")
+    @Argument(help: "The bundle file (or - for standard input).")
     var bundle: String
 
-    @Flag(help: "Print JSON for machines instead of text.")
+    @Flag(help: "Print the JSON report (schema iotcert.inspect) instead of text.")
     var json = false
 
     @Option(help: "Check the signature against this P-256 public (or private) key, PEM.")
@@ -31,7 +32,9 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let opened = try openBundle(bundle, signingKey: signingKey)
-            let inspection = BundleInspection(opened, file: bundle)
+            let names = try AnchorNames.load(besides: bundle, for: opened, warn: printWarning)
+            let inspection = BundleInspection(opened, file: FileIO.displayName(bundle),
+                                              names: names)
             print(json ? inspection.json : inspection.text, terminator: "")
         }
     }

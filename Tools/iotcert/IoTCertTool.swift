@@ -2,12 +2,17 @@
 // its type to `subcommands` below.
 
 import ArgumentParser
+import IoTCert
+import IoTCertHost
 
 @main
 struct IoTCertTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iotcert",
         abstract: "Host tool for iotcert: trust bundles, inspection, verification, conformance.",
+        discussion: ToolExit.helpText,
+        version: "iotcert \(String(cString: iotcert_version())) (bundle format "
+            + "\(BundleLayout.formatVersion), JSON reports version \(reportSchemaVersion))",
         subcommands: [
             LimboCommand.self,
             PackCommand.self,

@@ -26,7 +26,9 @@ import IoTCertHost
 struct LimboCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limbo",
-        abstract: "Run an x509-limbo test suite and write LimboResult JSON.")
+        abstract: "Run an x509-limbo test suite and write LimboResult JSON.",
+        discussion: "With --summary, exit status 1 when a case has a wrong result.\n\n"
+            + ToolExit.helpText)
 
     enum Placement: String, ExpressibleByArgument, CaseIterable {
         case presented, stored
@@ -66,6 +68,10 @@ struct LimboCommand: ParsableCommand {
     var defaultOutput: String?
 
     func run() throws {
+        try reportingErrors(runSuite)
+    }
+
+    func runSuite() throws {
         let suite = try LimboSuite.load(file)
         if relaxations != nil && !strict {
             throw ValidationError("--relaxations compares the default profile with --strict")
@@ -99,7 +105,7 @@ struct LimboCommand: ParsableCommand {
             FileHandle.standardError.write(Data(diff.text.utf8))
             clean = clean && diff.isClean
         }
-        if !clean { throw ExitCode.failure }
+        if !clean { throw ExitCode(ToolExit.negative) }
     }
 
     private func write(_ results: [LimboResult], to path: String?) throws {
@@ -107,7 +113,7 @@ struct LimboCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let json = try encoder.encode(LimboResults(results: results))
         if let path {
-            try json.write(to: URL(fileURLWithPath: path))
+            try writeFile(path, [UInt8](json))
         } else {
             FileHandle.standardOutput.write(json)
             FileHandle.standardOutput.write(Data("\n".utf8))
@@ -115,8 +121,10 @@ struct LimboCommand: ParsableCommand {
     }
 
     static func readObject(_ path: String) throws -> [String: String] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try JSONDecoder().decode([String: String].self, from: data)
+        let data = Data(try FileIO.read(path))
+        guard let decoded = try? JSONDecoder().decode([String: String].self, from: data)
+        else { throw InputError(path, "not a JSON object of {id: reason}") }
+        return decoded
     }
 }
 
@@ -147,12 +155,18 @@ struct LimboSuite: Decodable {
     let testcases: [LimboCase]
 
     static func load(_ path: String) throws -> LimboSuite {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A limbo suite is tens of MB: its own size limit, not the certificate files' one.
+        let data = Data(try FileIO.read(path, limit: 1 << 30))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let suite = try decoder.decode(LimboSuite.self, from: data)
+        let suite: LimboSuite
+        do {
+            suite = try decoder.decode(LimboSuite.self, from: data)
+        } catch {
+            throw InputError(FileIO.displayName(path), "not an x509-limbo suite (\(error))")
+        }
         guard suite.version == 1 else {
-            throw ValidationError("\(path): limbo format version \(suite.version) is not 1")
+            throw InputError(path, "limbo format version \(suite.version) is not 1")
         }
         return suite
     }
@@ -293,7 +307,8 @@ struct LimboRunner {
         guard let text = testCase.validationTime else {
             return Int64(Date().timeIntervalSince1970)
         }
-        guard let seconds = RFC3339.seconds(text) else {
+        // RFC 3339 through Foundation (TimeText), the fraction dropped.
+        guard !text.hasPrefix("@"), let seconds = TimeText.parse(text) else {
             throw ValidationError("\(testCase.id): validation_time \"\(text)\" is not RFC 3339")
         }
         return seconds
@@ -317,7 +332,7 @@ struct LimboRunner {
         case "DNS": return .dns(arena.copy(Array(name.value.utf8)))
         case "RFC822": return .email(arena.copy(Array(name.value.utf8)))
         case "IP":
-            guard let address = IPAddressText.parse(name.value) else {
+            guard let address = PeerSpec.ipAddress(name.value) else {
                 throw ValidationError("\(testCase.id): \"\(name.value)\" is not an IP address")
             }
             return .ip(arena.copy(address))
@@ -363,76 +378,6 @@ final class Arena {
                                                             alignment: 16)
         releases.append { memory.deallocate() }
         return UnsafeMutableRawBufferPointer(rebasing: memory[0..<count])
-    }
-}
-
-// MARK: - Text formats
-
-enum RFC3339 {
-    /// Seconds since 1970 of "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)", fraction dropped.
-    static func seconds(_ text: String) -> Int64? {
-        let s = Array(text.utf8)
-        func number(_ at: Int, _ count: Int) -> Int? {
-            guard at + count <= s.count else { return nil }
-            var n = 0
-            for c in s[at..<(at + count)] {
-                guard c >= 0x30, c <= 0x39 else { return nil }
-                n = n * 10 + Int(c - 0x30)
-            }
-            return n
-        }
-        func byte(_ at: Int) -> UInt8? { at < s.count ? s[at] : nil }
-        guard let year = number(0, 4), byte(4) == 0x2D, let month = number(5, 2),
-            byte(7) == 0x2D, let day = number(8, 2), byte(10) == 0x54 || byte(10) == 0x74,
-            let hour = number(11, 2), byte(13) == 0x3A, let minute = number(14, 2),
-            byte(16) == 0x3A, let second = number(17, 2)
-        else { return nil }
-        var at = 19
-        if byte(at) == 0x2E {
-            at += 1
-            let start = at
-            while let c = byte(at), c >= 0x30, c <= 0x39 { at += 1 }
-            guard at > start else { return nil }
-        }
-        var offset = 0
-        if byte(at) == 0x5A || byte(at) == 0x7A {
-            at += 1
-        } else if let sign = byte(at), sign == 0x2B || sign == 0x2D {
-            guard let h = number(at + 1, 2), byte(at + 3) == 0x3A, let m = number(at + 4, 2),
-                h <= 23, m <= 59
-            else { return nil }
-            offset = (h * 60 + m) * 60 * (sign == 0x2D ? -1 : 1)
-            at += 6
-        } else {
-            return nil
-        }
-        guard at == s.count, (1...12).contains(month), (1...31).contains(day), hour <= 23,
-            minute <= 59, second <= 60
-        else { return nil }
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let midnight = calendar.date(from: components) else { return nil }
-        let dayStart = Int64(midnight.timeIntervalSince1970)
-        return dayStart + Int64(hour * 3600 + minute * 60 + second - offset)
-    }
-}
-
-enum IPAddressText {
-    /// An IPv4 (dotted quad) or IPv6 (RFC 4291 2.2 text) address as 4 or 16 bytes.
-    static func parse(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) }
-        }
-        return nil
     }
 }
 

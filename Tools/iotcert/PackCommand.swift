@@ -21,7 +21,13 @@ struct PackCommand: ParsableCommand {
             become the revocation section. Prints what was kept and dropped and why, and \
             the size before (DER given) and after (the bundle).
 
-            Inputs are PEM or DER files, or directories of .pem/.crt/.cer/.der files.
+            Inputs are PEM files (explanatory text between blocks, as in curl's \
+            cacert.pem or `openssl x509 -text` output, is skipped), DER files, directories \
+            of .pem/.crt/.cer/.der files, or - for standard input. A certificate the device \
+            cannot read is an error (exit 2) unless --skip-unreadable drops it with a \
+            warning. -o - writes the bundle to standard output and the report to standard \
+            error. Beside a bundle file, pack writes BUNDLE.names.json: the kept anchors' \
+            subject names, for inspect and check (the device never needs it).
 
             \(ToolExit.helpText)
             """)
@@ -76,7 +82,7 @@ struct PackCommand: ParsableCommand {
     @Option(help: "The bundle's sequence number: a device accepts only a newer one.")
     var sequence: UInt32 = 1
 
-    @Option(name: .shortAndLong, help: "Where to write the bundle.")
+    @Option(name: .shortAndLong, help: "Where to write the bundle (- for standard output).")
     var output: String
 
     @Option(help: "binary, or c: a C source file with a const uint8_t array.")
@@ -85,10 +91,28 @@ struct PackCommand: ParsableCommand {
     @Option(help: "The C array's name (--format c).")
     var symbol = "iotcert_bundle"
 
+    @Option(help: ArgumentHelp("With --format c: also write this C header, with extern "
+            + "declarations of the array, its length and (when signed) the 65-byte signing "
+            + "key to pin.", valueName: "file"))
+    var header: String?
+
+    /// Above this a bundle gets a size warning: 64 KiB is a large part of the flash of a
+    /// Cortex-M class device (the whole Mozilla root store packs into 49 KB).
+    @Option(help: ArgumentHelp("Warn on standard error when the bundle is larger than this "
+            + "(default 65,536) and no --max-bytes is given.", valueName: "bytes"))
+    var warnBytes = 64 << 10
+
+    @Flag(help: "Drop certificates the device cannot read, with a warning, instead of failing.")
+    var skipUnreadable = false
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case binary, c }
 
     func validate() throws {
         guard !anchors.isEmpty else { throw ValidationError("--anchors is required") }
+        try checkStandardInputOnce(anchors + intermediates + deviceChain + crls)
+        if header != nil && format != .c {
+            throw ValidationError("--header needs --format c")
+        }
         guard CSource.isIdentifier(symbol) else {
             throw ValidationError("--symbol \"\(symbol)\" is not a C identifier")
         }
@@ -100,19 +124,78 @@ struct PackCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            Output.reportsToStandardError = output == FileIO.standardStream
+            PackProgress.report = { printProgress($0) }
             let options = try packOptions()
+            warnAboutBuildTime(options)
             let inputs = PackInputs(
                 anchors: try InputFiles.certificates(anchors),
                 intermediates: try InputFiles.certificates(intermediates),
                 deviceChain: try InputFiles.certificates(deviceChain),
                 crls: try InputFiles.crls(crls))
+            if output != FileIO.standardStream { try FileIO.checkWritable(output) }
+            if let header { try FileIO.checkWritable(header) }
             let signer = try signKey.map { try BundleSigner(pemFile: $0) }
             let result = try Packer.pack(inputs, options: options, sign: signer?.signFunction)
-            print(result.report, terminator: "")
-            try writeFile(output, outputBytes(result.bundle, options))
-            print("wrote \(output) (\(format.rawValue), \(result.bundle.count) bytes, "
-                + "sequence \(sequence), \(signer == nil ? "unsigned" : "signed"))")
+            try refuseUnreadable(result)
+            Output.report(result.report)
+            try writeFile(output, outputBytes(result.bundle, options, signer: signer))
+            if let header {
+                try writeFile(header, Array(CSource.header(
+                    symbol: symbol, length: result.bundle.count,
+                    signingKey: signer?.publicKeyPoint, comment: comment(result.bundle,
+                                                                          options)).utf8))
+            }
+            if output != FileIO.standardStream { try writeNames(result) }
+            let written = output == FileIO.standardStream ? "standard output" : output
+            Output.report("wrote \(written) (\(format.rawValue), "
+                + "\(grouped(result.bundle.count)) bytes, sequence \(sequence), "
+                + "\(signer == nil ? "unsigned" : "signed"))\n")
+            if result.bundle.count > warnBytes && maxBytes == nil {
+                printWarning("the bundle takes \(grouped(result.bundle.count)) bytes, more than "
+                    + "--warn-bytes \(grouped(warnBytes)): check it fits the device's flash "
+                    + "(--max-bytes makes pack fail above a budget)")
+            }
         }
+    }
+
+
+    /// A certificate the device cannot read is an error unless --skip-unreadable: a corrupt
+    /// root in an anchors file must not vanish from the bundle unnoticed.
+    func refuseUnreadable(_ result: PackResult) throws {
+        let unreadable = result.decisions.filter(\.unreadable)
+        guard !unreadable.isEmpty else { return }
+        for d in unreadable {
+            let text = "\(d.source): \(d.role.rawValue): \(d.reason)"
+            if skipUnreadable { printWarning(text + "; dropped (--skip-unreadable)") }
+            else { printError(text) }
+        }
+        if !skipUnreadable {
+            throw InputError("pack", "\(unreadable.count) certificate(s) the device cannot "
+                + "read; fix the input or pass --skip-unreadable to drop them")
+        }
+    }
+
+    /// A build time after the window makes a clockless device refuse everything that
+    /// expires before it; one before the window start is allowed but unusual.
+    func warnAboutBuildTime(_ options: PackOptions) {
+        guard let build = options.buildTime else { return }
+        if build > options.validUntil {
+            printWarning("--build-time \(TimeText.format(build)) is after the window ends "
+                + "(\(TimeText.format(options.validUntil))): a device without a clock takes the "
+                + "build time as its earliest \"now\" and refuses every certificate that expires "
+                + "before it")
+        } else if build > TimeText.now + 86_400 {
+            printWarning("--build-time \(TimeText.format(build)) is in the future: until then, "
+                + "a device without a clock refuses certificates that expire before it")
+        }
+    }
+
+    /// BUNDLE.names.json beside the bundle (--format c: beside the C file).
+    func writeNames(_ result: PackResult) throws {
+        guard let opened = try? OpenedBundle(result.bundle) else { return }
+        let names = AnchorNames(bundleDigest: opened.digest.hexString, anchors: result.anchorNames)
+        try writeFile(AnchorNames.path(besides: output), names.json)
     }
 
     func packOptions() throws -> PackOptions {
@@ -147,10 +230,16 @@ struct PackCommand: ParsableCommand {
         return bits
     }
 
-    func outputBytes(_ bundle: [UInt8], _ options: PackOptions) -> [UInt8] {
+    func comment(_ bundle: [UInt8], _ options: PackOptions) -> String {
+        "iotcert trust bundle, \(bundle.count) bytes, sequence \(sequence), for "
+            + "\(TimeText.date(options.validFrom)) to \(TimeText.date(options.validUntil))"
+    }
+
+    func outputBytes(_ bundle: [UInt8], _ options: PackOptions, signer: BundleSigner?)
+        -> [UInt8]
+    {
         guard format == .c else { return bundle }
-        let comment = "iotcert trust bundle, \(bundle.count) bytes, sequence \(sequence), "
-            + "for \(TimeText.date(options.validFrom)) to \(TimeText.date(options.validUntil))"
-        return Array(CSource.render(bundle, symbol: symbol, comment: comment).utf8)
+        return Array(CSource.render(bundle, symbol: symbol, comment: comment(bundle, options),
+                                    signingKey: signer?.publicKeyPoint).utf8)
     }
 }

@@ -23,9 +23,8 @@ struct SimulateCommand: ParsableCommand {
               DIR/<server>/<YYYY-MM-DD>.pem  the chain (leaf first, PEM or DER) the server
                                              presents from that date (00:00 UTC) on
 
-            Exit status 1 when some server fails at some step.
-
-            \(ToolExit.helpText)
+            Workspace figures are the device's (--target, default cortex-m). Exit status 1 \
+            when some server fails at some step. \(ToolExit.helpText)
             """)
 
     @Option(help: "The bundle file.")
@@ -43,8 +42,13 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Time between steps: Nd, Nh or Nw.", valueName: "duration"))
     var step = "30d"
 
-    @Option(help: "Workspace bytes (default: what the default limits need).")
-    var workspace: Int?
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Option(help: "Check the bundle's signature against this P-256 public (or private) key, PEM.")
+    var signingKey: String?
+
+    @Flag(help: "Print the JSON report (schema iotcert.simulate) instead of text.")
+    var json = false
 
     @Option(help: "What the leaves are for: server, client or any.")
     var purpose: PurposeArgument = .server
@@ -58,16 +62,28 @@ struct SimulateCommand: ParsableCommand {
                                             to: try Arguments.time(to, "--to"),
                                             step: try Arguments.duration(step, "--step"))
             options.purpose = purpose.purpose
-            options.workspaceBytes = workspace
+            options.workspaceBytes = workspaceOptions.workspace
+            options.target = workspaceOptions.device
             options.strict = strict
-            let opened = try openBundle(bundle)
+            let opened = try openBundle(bundle, signingKey: signingKey)
             let servers = try ChainsDirectory.load(chains)
             let report = try Simulation.run(opened, servers: servers, options: options)
-            let header = "\(bundle): sequence \(opened.bundle.sequence), "
+            if json {
+                try printJSON(SimulateJSON(report, bundle: BundleStatusJSON(
+                    opened, file: FileIO.displayName(bundle))))
+                if report.anyFailure { throw ExitCode(ToolExit.negative) }
+                return
+            }
+            let header = "\(FileIO.displayName(bundle)): sequence \(opened.bundle.sequence), "
                 + "\(opened.bundle.anchorCount) anchor(s), \(opened.bundle.certificateCount) "
-                + "stored; every \(step) from \(TimeText.date(options.from)) to "
-                + "\(TimeText.date(options.to))"
-            print(report.text(header: header), terminator: "")
+                + "stored; signature: \(signatureStatus(opened).text); every \(step) from "
+                + "\(TimeText.date(options.from)) to \(TimeText.date(options.to))"
+            var request = VerifyRequest(chain: [], time: nil)
+            request.limits = options.limits
+            request.workspaceBytes = options.workspaceBytes
+            request.target = options.target
+            print(report.text(header: header + "\n" + opened.workspaceModel(request).text),
+                  terminator: "")
             if report.anyFailure { throw ExitCode(ToolExit.negative) }
         }
     }

@@ -103,9 +103,9 @@ struct SizesCommand: ParsableCommand {
             for one instant (its @TIME, default \(TimeText.date(instant))) so that nothing valid
             then is dropped for the window. "kept" counts what pack kept (anchors and
             intermediates): roots the core cannot read and duplicates (same subject and key)
-            are not kept. Certificates signed with ECDSA vary by a byte or two between runs
-            of `iotcert gen` (DER signatures take 70 to 72 bytes); the demonstration PKI
-            here is `iotcert gen --out /tmp/iotcert-demo`, default seed and clock.
+            are not kept. The demonstration PKI here is `iotcert gen --out
+            /tmp/iotcert-demo`, default seed and clock (byte-reproducible: its ECDSA
+            signatures are deterministic).
 
             Produced by:
 

@@ -10,21 +10,36 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Validate a chain against a bundle exactly as the device would.",
         discussion: """
-            Opens the bundle as the device does, then runs the core's verification of the \
-            chain (leaf first, then any certificates in any order, from PEM or DER files) \
-            with the given workspace size, time, purpose and peer name. Prints the path \
-            taken or the reason none was found, the signatures checked and the workspace \
-            high-water mark. Exit status 0 when valid, 1 when not.
+            Opens the bundle as the device does (and says whether its signature was \
+            checked), then runs the core's verification of the chain (leaf first, then any \
+            certificates in any order, from PEM or DER files, - for standard input) with \
+            the device's workspace, time, purpose and peer name. Prints the path taken or \
+            the reason none was found, the signatures checked, and the workspace the \
+            device needs against what it is given, in the device's own bytes (--target).
 
-            \(ToolExit.helpText)
+            --anchors FILE|DIR instead of --bundle trusts those certificates directly, as \
+            `openssl verify -CAfile` does: they are packed in memory for --time (which \
+            must be known) with full subject names.
+
+            Exit status 0 when valid, 1 when not. \(ToolExit.helpText)
             """)
 
-    @Option(help: "The bundle file.")
-    var bundle: String
+    @Option(help: "The bundle file (or - for standard input).")
+    var bundle: String?
 
-    @Option(help: ArgumentHelp("Workspace bytes the device gives the verifier (default: what "
-            + "the default limits need).", valueName: "bytes"))
-    var workspace: Int?
+    @Option(name: .customLong("anchors"), parsing: .upToNextOption,
+            help: ArgumentHelp("Trust these certificates (files or directories) instead of "
+                + "a bundle.", valueName: "path"))
+    var anchors: [String] = []
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Option(help: ArgumentHelp("The device's limit on certificates in a path (1...16; "
+            + "default 8); the bundle's policy may lower it.", valueName: "n"))
+    var depthMax: UInt8?
+
+    @Flag(help: "Print the JSON report (schema iotcert.verify) instead of text.")
+    var json = false
 
     @Option(help: ArgumentHelp("The device's time: \(Arguments.timeHelp), or unknown (no "
             + "clock: the bundle's build time is the lower bound).", valueName: "time"))
@@ -60,26 +75,71 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("give at most one of --host, --ip, --email")
         }
         guard !chain.isEmpty else { throw ValidationError("name at least one chain file") }
-        if let workspace, workspace < 0 { throw ValidationError("--workspace must be >= 0") }
+        try checkStandardInputOnce(chain + anchors + [bundle].compactMap { $0 })
+        if let depthMax, depthMax < 1 || depthMax > Limits.depthCeiling {
+            throw ValidationError("--depth-max \(depthMax): expected 1...\(Limits.depthCeiling)")
+        }
+        guard (bundle == nil) != anchors.isEmpty else {
+            throw ValidationError("give either --bundle or --anchors")
+        }
+        if !anchors.isEmpty {
+            guard time != "unknown" else {
+                throw ValidationError("--anchors needs a known --time (a bundle's build time "
+                    + "is what stands in for an unknown one)")
+            }
+            guard signingKey == nil, currentSequence == nil else {
+                throw ValidationError("--signing-key and --current-sequence concern a bundle; "
+                    + "--anchors has none")
+            }
+        }
     }
 
     func run() throws {
         try reportingErrors {
-            let opened = try openBundle(bundle, signingKey: signingKey,
-                                        currentSequence: currentSequence)
-            var request = VerifyRequest(
-                chain: try InputFiles.certificates(chain).map(\.der),
-                time: time == "unknown" ? nil : try Arguments.time(time, "--time"))
+            let instant = time == "unknown" ? nil : try Arguments.time(time, "--time")
+            let (opened, source) = try trustStore(instant)
+            var request = VerifyRequest(chain: try InputFiles.certificates(chain).map(\.der),
+                                        time: instant)
             request.purpose = purpose.purpose
             request.peer = try peer()
-            request.workspaceBytes = workspace
+            if let depthMax { request.limits.depthMax = depthMax }
+            request.workspaceBytes = workspaceOptions.workspace
+            request.target = workspaceOptions.device
             request.strict = strict
+            if let bundle {
+                request.names = try AnchorNames.load(besides: bundle, for: opened,
+                                                     warn: printWarning)
+            }
             let report = opened.verify(request)
-            print("time: " + (request.time.map(TimeText.format) ?? "unknown (lower bound "
-                + "\(TimeText.format(opened.bundle.buildTime)), the bundle's build time)"))
-            print(report.text, terminator: "")
+            let status = bundle.map { BundleStatusJSON(opened, file: FileIO.displayName($0)) }
+            if json {
+                try printJSON(VerifyJSON(report, time: instant, bundle: status))
+            } else {
+                print(source)
+                print("time: " + (instant.map(TimeText.format) ?? "unknown (lower bound "
+                    + "\(TimeText.format(opened.bundle.buildTime)), the bundle's build time)"))
+                print(report.text, terminator: "")
+            }
+            if status?.signature == "not-checked" && !json {
+                printWarning("the bundle's signature was not checked (no --signing-key)")
+            }
             if !report.isValid { throw ExitCode(ToolExit.negative) }
         }
+    }
+
+    /// The bundle as the device opens it, or the --anchors packed for `instant`; and the
+    /// line that says which.
+    func trustStore(_ instant: Int64?) throws -> (OpenedBundle, String) {
+        if let bundle {
+            let opened = try openBundle(bundle, signingKey: signingKey,
+                                        currentSequence: currentSequence)
+            return (opened, "bundle: \(FileIO.displayName(bundle)), sequence "
+                + "\(opened.bundle.sequence); signature: \(signatureStatus(opened).text)")
+        }
+        let given = try InputFiles.certificates(anchors)
+        let opened = try AnchorSet.open(given, at: instant ?? TimeText.now)
+        return (opened, "anchors: \(opened.bundle.anchorCount) of \(given.count) certificate(s) "
+            + "usable at that time, from " + anchors.joined(separator: ", "))
     }
 
     func peer() throws -> PeerSpec {

@@ -80,6 +80,15 @@ struct NameAttributeIterator {
 /// other string types) compares byte for byte, which can only refuse, never confuse.
 func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     if a.bytesEqual(b) { return true }
+    guard a.count > 0, b.count > 0 else { return false }
+    // A necessary condition, without parsing (most names compared are simply different):
+    // a Name's last octet is its last value's last octet (or that value's zero length), and
+    // matching values end alike, up to case, unless one ends in a space, which folding drops.
+    let lastA = a[a.count - 1]
+    let lastB = b[b.count - 1]
+    if lastA != 0x20 && lastB != 0x20 && lowercased(lastA) != lowercased(lastB) {
+        return false
+    }
     var outerA = DERReader(a)
     var outerB = DERReader(b)
     guard let nameA = try? outerA.read(.sequence), let nameB = try? outerB.read(.sequence),
@@ -107,14 +116,16 @@ func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Boo
 private func attributeValuesMatch(_ x: DERValue, _ y: DERValue) -> Bool {
     if x.encoded.bytesEqual(y.encoded) { return true }
     guard isFoldableText(x.tag), isFoldableText(y.tag) else { return false }
-    for c in x.content where c >= 0x80 { return false }
-    for c in y.content where c >= 0x80 { return false }
     var p = PreparedText(bytes: x.content)
     var q = PreparedText(bytes: y.content)
-    // Bounded by the values' lengths: each call consumes at least one octet or ends.
+    // Bounded by the values' lengths: each call consumes at least one octet or ends. Names
+    // that differ usually differ early, so the walk stops there; text that is not ASCII
+    // compares byte for byte (a difference before it means the bytes differ too).
     while true {
         let c = p.next()
-        guard c == q.next() else { return false }
+        let d = q.next()
+        if (c ?? 0) >= 0x80 || (d ?? 0) >= 0x80 { return x.content.bytesEqual(y.content) }
+        guard c == d else { return false }
         if c == nil { return true }
     }
 }

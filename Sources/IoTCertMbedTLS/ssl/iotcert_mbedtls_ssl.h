@@ -80,8 +80,11 @@ extern "C" {
 /* check->status before the peer's certificate was checked. */
 #define IOTCERT_MBEDTLS_NOT_CHECKED (-1)
 
-/* Certificates a peer may send that are passed on (iotcert's default presented_max). */
-#define IOTCERT_MBEDTLS_CHAIN_MAX 16
+/* Certificates a peer may send that are passed on: iotcert's default presented_max (64;
+ * BetterTLS sends up to 36). The list of pointers lives on the handshake's stack (8 bytes a
+ * certificate on a 32-bit device). Mbed TLS's own bound on one handshake message
+ * (MBEDTLS_SSL_IN_CONTENT_LEN, 16 KB by default) usually comes first. */
+#define IOTCERT_MBEDTLS_CHAIN_MAX 64
 
 typedef struct iotcert_mbedtls_check {
     /* Set by iotcert_mbedtls_check_init; the caller may adjust options before the

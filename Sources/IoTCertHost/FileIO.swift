@@ -1,0 +1,130 @@
+// Reading and writing the files an operator names, with "-" for standard input and output,
+// pipes and FIFOs read as they come, a size limit on every input, and a sentence for every
+// file-system error (the system's own, from errno) instead of a Foundation error domain.
+
+import Foundation
+
+/// An output that cannot be written. A separate type from InputError so that the tool can
+/// give it its own exit status (docs/exit-codes.md).
+public struct OutputError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(_ path: String, _ reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+public enum FileIO {
+    /// Largest input file: 16 MiB. Debian's whole root store is 220 KB and 2,000
+    /// intermediates in PEM about 4 MB; anything larger is not a certificate set, and a
+    /// stream without end (a device file, a pipe that never closes) must not fill memory.
+    public static let inputBytesMax = 16 << 20
+
+    /// The name standard input and output go by.
+    public static let standardStream = "-"
+
+    /// The whole of `path` ("-": standard input), at most `limit` bytes.
+    public static func read(_ path: String, limit: Int = inputBytesMax) throws -> [UInt8] {
+        let fd = path == standardStream ? STDIN_FILENO : open(path, O_RDONLY)
+        guard fd >= 0 else { throw InputError(displayName(path), systemReason(errno)) }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            throw InputError(displayName(path), "is a directory, not a file")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputError(displayName(path), systemReason(errno))
+            }
+            if n == 0 { return bytes }
+            guard bytes.count + n <= limit else {
+                throw InputError(displayName(path), "larger than \(grouped(limit)) bytes, the "
+                    + "most an input may hold (FileIO.inputBytesMax): not a certificate set")
+            }
+            bytes += chunk[0..<n]
+        }
+    }
+
+    /// Writes `bytes` to `path` ("-": standard output). `mode`: permissions of a new file
+    /// (0o600 for private keys).
+    public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+        if path == standardStream {
+            FileHandle.standardOutput.write(Data(bytes))
+            return
+        }
+        try checkWritable(path)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard fd >= 0 else { throw OutputError(path, "cannot be written: " + systemReason(errno)) }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes {
+                Foundation.write(fd, $0.baseAddress, $0.count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path, "cannot be written: " + systemReason(errno))
+            }
+            done += n
+        }
+    }
+
+    /// Refuses, with a sentence, an output path that is a directory or whose directory does
+    /// not exist.
+    public static func checkWritable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
+            throw OutputError(path, "is a directory; name a file to write")
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
+            throw OutputError(path, "cannot be written: its directory \(directory) does not exist")
+        }
+    }
+
+    /// Creates `path` and its parents, naming what is in the way when it cannot.
+    public static func makeDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw OutputError(path, "exists and is not a directory")
+            }
+            return
+        }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw OutputError(path, "cannot be created: \(prefix) is a file")
+                }
+                continue
+            }
+            guard mkdir(prefix, 0o755) == 0 else {
+                throw OutputError(path, "cannot be created: " + systemReason(errno))
+            }
+        }
+    }
+
+    public static func displayName(_ path: String) -> String {
+        path == standardStream ? "standard input" : path
+    }
+
+    /// The C library's sentence for an errno value ("Permission denied").
+    static func systemReason(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
+    }
+}

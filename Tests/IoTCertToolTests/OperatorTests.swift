@@ -152,6 +152,45 @@ final class OperatorTests: XCTestCase {
         }
     }
 
+    /// Times beyond the years 1600 to 9999 and durations longer than that span are usage
+    /// errors: formerly `check --now @9223372036854775807` and `pack --valid-from` with it
+    /// trapped on an overflowing sum (signal 4 and a backtrace).
+    func testExtremeTimesAndDurationsAreUsageErrors() throws {
+        try pack("extreme.iotb")
+        let commands: [[String]] = [
+            ["check", "--expiring-within", "1w", "--now", "@9223372036854775807", "extreme.iotb"],
+            ["check", "--expiring-within", "1w", "--now", "@-9223372036854775808", "extreme.iotb"],
+            ["check", "--expiring-within", "438291w", "extreme.iotb"],
+            ["check", "--expiring-within", "9223372036854775807s", "extreme.iotb"],
+            ["pack", "--anchors", "roots", "--valid-from", "@9223372036854775807", "-o", "e.iotb"],
+            ["pack", "--anchors", "roots", "--valid-from", "2025-01-01", "--build-time",
+             "@253402300800", "-o", "e.iotb"],
+            ["verify", "--bundle", "extreme.iotb", "--time", "@-11676096001",
+             "leaves/api-chain.pem"],
+            ["simulate", "--bundle", "extreme.iotb", "--chains", "servers", "--from",
+             "@9223372036854775000", "--to", "@9223372036854775807"],
+        ]
+        for arguments in commands {
+            let run = try Tool.run(arguments, in: Self.dir)
+            XCTAssertEqual(run.status, 64, arguments.joined(separator: " ") + run.stderr)
+            XCTAssertTrue(run.stderr.hasPrefix("Error: --"), run.stderr)
+            XCTAssertFalse(run.stderr.contains("Backtracing"), run.stderr)
+        }
+        let seconds = try iotcert("check", "--expiring-within", "1w", "--now",
+                                  "@9223372036854775807", "extreme.iotb")
+        XCTAssertTrue(seconds.stderr.contains("@seconds must lie from @-11676096000 to "
+            + "@253402300799"), seconds.stderr)
+        // The edges themselves are times, and the longest duration is one.
+        let latest = try iotcert("check", "--expiring-within", "438290w", "--now",
+                                 "@253402300799", "extreme.iotb")
+        XCTAssertEqual(latest.status, 1, latest.stderr)
+        XCTAssertTrue(latest.stdout.contains("now 9999-12-31T23:59:59Z"), latest.stdout)
+        let earliest = try iotcert("verify", "--bundle", "extreme.iotb", "--time",
+                                   "@-11676096000", "leaves/api-chain.pem")
+        XCTAssertEqual(earliest.status, 1, earliest.stderr)
+        XCTAssertTrue(earliest.stdout.contains("time: 1600-01-01T00:00:00Z"), earliest.stdout)
+    }
+
     func testABuildTimeAfterTheWindowIsWarnedAbout() throws {
         func pack(_ output: String, _ extra: String...) throws -> Tool.Run {
             let run = try Tool.run(["pack", "--anchors", "roots", "--valid-from", "2025-01-01",

@@ -129,6 +129,10 @@ enum Arguments {
                         + String(digits[4..<6]) + "-" + String(digits[6..<8])
                 }
                 hint += ")"
+            } else if text.hasPrefix("@"), Int64(text.dropFirst()) != nil
+                || text.dropFirst().allSatisfy(\.isNumber) {
+                hint = " (@seconds must lie from @\(TimeText.earliest) to @\(TimeText.latest), "
+                    + "the years 1600 to 9999)"
             }
             throw ValidationError("\(option) \"\(text)\": expected \(timeHelp)\(hint)")
         }
@@ -138,7 +142,7 @@ enum Arguments {
     static func duration(_ text: String, _ option: String) throws -> Int64 {
         guard let d = DurationText.parse(text), d > 0 else {
             throw ValidationError("\(option) \"\(text)\": expected a positive duration such as "
-                + "30d, 12h or 2w")
+                + "30d, 12h or 2w, at most \(DurationText.max / (7 * TimeText.secondsPerDay))w")
         }
         return d
     }

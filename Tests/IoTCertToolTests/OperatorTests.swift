@@ -537,6 +537,31 @@ final class OperatorTests: XCTestCase {
             + "directory"), onFile.stderr)
     }
 
+    /// A demonstration clock after 2049 writes its CRL with GeneralizedTime (RFC 5280
+    /// 5.1.2.4; formerly swift-asn1's "Invalid year for UTCTime 2099", exit 2), and a clock
+    /// whose certificates would leave the years the tool reads is a usage error.
+    func testGenWorksForEveryClockItAccepts() throws {
+        let dir = temporaryDirectory("gen-2100")
+        let gen = try Tool.run(["gen", "--out", dir, "--now", "2100-01-01"], in: dir)
+        XCTAssertEqual(gen.status, 0, gen.stderr)
+        let pack = try Tool.run(["pack", "--anchors", "roots", "--intermediates", "intermediates",
+                                 "--crls", "crls", "--valid-from", "2100-01-01", "-o", "b.iotb"],
+                                in: dir)
+        XCTAssertEqual(pack.status, 0, pack.stderr)
+        let crl = try InputFiles.crls([dir + "/crls"])
+        XCTAssertEqual(crl.count, 1)
+        let revoked = try Tool.run(["verify", "--bundle", "b.iotb", "--time", "2100-03-01",
+                                    "leaves/revoked-chain.pem"], in: dir)
+        XCTAssertEqual(revoked.status, 1, revoked.stdout + revoked.stderr)
+        XCTAssertTrue(revoked.stdout.contains("INVALID: pathRevoked"), revoked.stdout)
+        for clock in ["1615-01-01", "9990-01-01"] {
+            let run = try Tool.run(["gen", "--out", dir + "/x", "--now", clock], in: dir)
+            XCTAssertEqual(run.status, 64, clock + run.stderr)
+            XCTAssertTrue(run.stderr.contains("must lie from 1615-12-28 to 9979-01-05"),
+                          run.stderr)
+        }
+    }
+
     func testGenIsByteIdenticalAcrossRuns() throws {
         let a = temporaryDirectory("gen-a")
         let b = temporaryDirectory("gen-b")

@@ -107,6 +107,44 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(simulate.stdout.contains("FAIL workspaceExhausted"), simulate.stdout)
     }
 
+    /// Every numeric option: a negative, an overflowing and a non-numeric value are usage
+    /// errors naming the option. Formerly "--max-bytes=-1" packed and failed with exit 3,
+    /// "--warn-bytes=-1" warned about every bundle, and "--workspace -5" was "Missing value".
+    func testEveryNumericOptionRefusesNegativeAndOverflowingValues() throws {
+        try pack("numbers.iotb")
+        let verify = ["verify", "--bundle", "numbers.iotb", "leaves/api-chain.pem"]
+        let simulate = ["simulate", "--bundle", "numbers.iotb", "--chains", "servers",
+                        "--from", "2025-01-01", "--to", "2025-02-01"]
+        let pack = ["pack", "--anchors", "roots", "--valid-from", "2025-01-01", "-o", "n.iotb"]
+        let options: [([String], String)] = [
+            (verify, "--workspace"), (verify, "--depth-max"), (verify, "--current-sequence"),
+            (simulate, "--workspace"), (pack, "--depth-max"), (pack, "--signatures-max"),
+            (pack, "--max-bytes"), (pack, "--warn-bytes"), (pack, "--sequence"),
+        ]
+        for (command, option) in options {
+            for value in ["-1", "99999999999999999999999", "x"] {
+                for form in [[option, value], [option + "=" + value]] {
+                    let run = try Tool.run(command + form, in: Self.dir)
+                    let what = "\(command[0]) \(form.joined(separator: " "))"
+                    XCTAssertEqual(run.status, 64, what + run.stderr)
+                    XCTAssertTrue(run.stderr.hasPrefix("Error: "), what + run.stderr)
+                    XCTAssertTrue(run.stderr.contains(option), what + run.stderr)
+                    XCTAssertFalse(run.stderr.contains("Missing value"), what + run.stderr)
+                }
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("n.iotb")))
+        let duration = try iotcert("check", "--expiring-within", "-1d", "numbers.iotb")
+        XCTAssertEqual(duration.status, 64)
+        XCTAssertTrue(duration.stderr.contains("expected a positive duration"), duration.stderr)
+        // 0 is a figure: no bytes of budget, or none of workspace.
+        XCTAssertEqual(try Tool.run(pack + ["--max-bytes", "0"], in: Self.dir).status, 3)
+        let none = try Tool.run(verify + ["--workspace", "0", "--time", "2025-03-01"],
+                                in: Self.dir)
+        XCTAssertEqual(none.status, 1)
+        XCTAssertTrue(none.stdout.contains("INVALID: workspaceExhausted"), none.stdout)
+    }
+
     func testTheDeviceModelAgreesWithTheHeadersMacro() throws {
         // IOTCERT_WORKSPACE_BYTES(d) with 4-byte pointers: d * (52 * 4 + 48) + 8, an upper
         // bound; the Cortex-M4's measured figure at depth 4 is in the README's footprint table,

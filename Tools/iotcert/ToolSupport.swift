@@ -174,7 +174,8 @@ func checkStandardInputOnce(_ paths: [String]) throws {
 
 /// `--workspace` and `--target`, shared by verify and simulate.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Workspace bytes the device gives the verifier, on --target "
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Workspace bytes the device gives the verifier, on --target "
             + "(default: what the limits need there; at most 1,048,576).", valueName: "bytes"))
     var workspace: Int?
 

@@ -430,6 +430,38 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(directory.stderr.contains("roots: is a directory"), directory.stderr)
     }
 
+    /// A limbo suite is input too: a hostile max_chain_depth (Int.max) formerly trapped on
+    /// "+ 1"; now it is clamped to the device's ceiling like any other large depth.
+    func testLimboCaseWithAHugeChainDepth() throws {
+        func pem(_ relative: String) throws -> String {
+            try String(contentsOfFile: path(relative), encoding: .utf8)
+        }
+        func suite(_ depth: String) throws -> String {
+            let strings = try [pem("roots/root-p384.pem"),
+                               pem("intermediates/issuing-ca-by-p384.pem"),
+                               pem("leaves/api.pem")].map { text -> String in
+                String(data: try JSONEncoder().encode(text), encoding: .utf8) ?? ""
+            }
+            return """
+                {"version": 1, "testcases": [{"id": "depth", "validation_kind": "SERVER",
+                 "trusted_certs": [\(strings[0])], "untrusted_intermediates": [\(strings[1])],
+                 "peer_certificate": \(strings[2]), "validation_time": "2025-03-01T00:00:00Z",
+                 "extended_key_usage": ["serverAuth"], "expected_result": "SUCCESS",
+                 "max_chain_depth": \(depth)}]}
+                """
+        }
+        for (depth, result) in [("9223372036854775807", "\"SUCCESS\""),
+                                ("-9223372036854775808", "\"FAILURE\""), ("1", "\"SUCCESS\""),
+                                ("0", "\"FAILURE\"")] {
+            try write("limbo-depth.json", try suite(depth))
+            let run = try iotcert("limbo", "limbo-depth.json")
+            XCTAssertEqual(run.status, 0, depth + run.stderr)
+            XCTAssertFalse(run.stderr.contains("overflow"), run.stderr)
+            XCTAssertTrue(run.stdout.replacingOccurrences(of: " ", with: "")
+                .contains("\"actual_result\":" + result), depth + run.stdout)
+        }
+    }
+
     func testACorruptCertificateInAnAnchorsFileIsAnError() throws {
         var der = try InputFiles.certificates([path("roots/root-p256.pem")])[0].der
         der[4...9] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]  // inside the TBS header

@@ -280,7 +280,8 @@ struct LimboRunner {
         if let depth = testCase.maxChainDepth {
             // max_chain_depth counts intermediates; depthMax counts the leaf too. The device
             // cannot go past depthCeiling, so a larger request is clamped (stricter only).
-            options.limits.depthMax = UInt8(min(max(depth, 0) + 1, Int(Limits.depthCeiling)))
+            // Clamped before the leaf is added, so that a hostile Int.max cannot overflow.
+            options.limits.depthMax = UInt8(min(max(depth, 0), Int(Limits.depthCeiling) - 1) + 1)
         }
         let leafView = arena.copy(leaf)
         let presented = placement == .presented ? [leafView] + intermediateViews : [leafView]

@@ -2,6 +2,12 @@
 // pipes and FIFOs read as they come, a size limit on every input, and a sentence for every
 // file-system error (the system's own, from errno) instead of a Foundation error domain.
 
+// For the C library's `stdout`, which Swift 6 otherwise refuses to name (a mutable global).
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import Foundation
 
 /// An output that cannot be written. A separate type from InputError so that the tool can
@@ -57,13 +63,31 @@ public enum FileIO {
     /// (0o600 for private keys).
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
         if path == standardStream {
-            FileHandle.standardOutput.write(Data(bytes))
+            // Whatever `print` buffered goes first, so that the two keep their order.
+            try flushStandardOutput()
+            try write(STDOUT_FILENO, bytes, name: "standard output")
             return
         }
         try checkWritable(path)
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw OutputError(path, "cannot be written: " + systemReason(errno)) }
         defer { close(fd) }
+        try write(fd, bytes, name: path)
+    }
+
+    /// Sends what `print` buffered for standard output, so that a full disk or a device
+    /// that refuses it is an error (exit 4), not a report lost in silence.
+    public static func flushStandardOutput() throws {
+        // The error flag too: a write that failed while `print` filled the buffer has been
+        // reported to nobody yet.
+        guard fflush(stdout) != 0 || ferror(stdout) != 0 else { return }
+        let reason = systemReason(errno)
+        clearerr(stdout)
+        throw OutputError("standard output", "cannot be written: " + reason)
+    }
+
+    /// Writes all of `bytes` to `fd`, naming `name` when it fails.
+    static func write(_ fd: Int32, _ bytes: [UInt8], name path: String) throws {
         var done = 0
         while done < bytes.count {
             let n = bytes[done...].withUnsafeBytes {

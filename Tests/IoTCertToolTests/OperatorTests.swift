@@ -584,6 +584,52 @@ final class OperatorTests: XCTestCase {
         }
     }
 
+    /// A full disk on standard output is an output error (exit 4) naming it, for the bytes
+    /// of `pack -o -` (formerly a trap in FileHandle.write), for JSON (also a trap) and for a
+    /// text report longer than the C library's buffer (formerly exit 0, the report lost);
+    /// a full standard error loses the message but not the exit code (formerly a trap).
+    func testAFullDiskOnStandardOutputIsAnOutputError() throws {
+        guard FileManager.default.isWritableFile(atPath: "/dev/full") else {
+            throw XCTSkip("no /dev/full here")
+        }
+        try pack("full.iotb")
+        func run(_ arguments: [String], errorsToFull: Bool = false) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = Tool.url
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: Self.dir)
+            let full = try XCTUnwrap(FileHandle(forWritingAtPath: "/dev/full"))
+            let err = Pipe()
+            process.standardOutput = errorsToFull ? FileHandle.nullDevice : full
+            process.standardError = errorsToFull ? full : err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let text = errorsToFull ? Data() : err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+        }
+        var commands = [["pack", "--anchors", "roots", "--valid-from", "2025-01-01", "-o", "-"],
+                        ["inspect", "full.iotb"], ["inspect", "--json", "full.iotb"],
+                        ["verify", "--json", "--bundle", "full.iotb", "--time", "2025-03-01",
+                         "leaves/api-chain.pem"],
+                        ["check", "--expiring-within", "1d", "full.iotb"]]
+        if FileManager.default.fileExists(atPath: Self.debianRoots) {
+            XCTAssertEqual(try iotcert("pack", "--anchors", Self.debianRoots, "--valid-from",
+                                       "2025-01-01", "-o", "full-debian.iotb").status, 0)
+            let inspect = try iotcert("inspect", "full-debian.iotb")
+            XCTAssertGreaterThan(inspect.stdout.utf8.count, 1 << 15, "past the C buffer")
+            commands.append(["inspect", "full-debian.iotb"])
+        }
+        for arguments in commands {
+            let (status, stderr) = try run(arguments)
+            XCTAssertEqual(status, 4, arguments.joined(separator: " ") + stderr)
+            XCTAssertTrue(stderr.contains("iotcert: error: standard output: cannot be written: "
+                + "no space left on device"), stderr)
+        }
+        let (status, _) = try run(["inspect", "nope.iotb"], errorsToFull: true)
+        XCTAssertEqual(status, 2)
+    }
+
     func testGenNeverReplacesAKeyWithoutForce() throws {
         let dir = temporaryDirectory("gen-keys")
         XCTAssertEqual(try Tool.run(["gen", "--out", dir], in: dir).status, 0)

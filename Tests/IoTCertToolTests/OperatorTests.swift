@@ -533,6 +533,50 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(i.anchors.allSatisfy { $0.subjectSource == "names-file" })
     }
 
+    /// Every field name the reports print is in the document's JSON section, and no value
+    /// is null (a field that does not apply is left out, as the document says). Formerly
+    /// the anchors' notBefore, pathLength and purposes were undocumented and the document
+    /// promised nulls that never came.
+    func testEveryJSONFieldIsDocumentedAndNoneIsNull() throws {
+        let document = try String(contentsOfFile: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/iotcert-tool.md").path, encoding: .utf8)
+        let section = try XCTUnwrap(document.components(separatedBy: "## JSON output").last?
+            .components(separatedBy: "\n## ").first)
+        try pack("fields.iotb", "--depth-max", "6")
+        let outputs = [
+            try iotcert("verify", "--json", "--bundle", "fields.iotb", "--time", "2025-03-01",
+                        "leaves/api-chain.pem"),
+            try iotcert("verify", "--json", "--bundle", "fields.iotb", "--time", "unknown",
+                        "--host", "wrong.example", "leaves/api-chain.pem"),
+            try iotcert("verify", "--json", "--anchors", "roots", "--time", "2025-03-01",
+                        "leaves/api-chain.pem"),
+            try iotcert("check", "--json", "--expiring-within", "2000w", "--now", "2025-01-01",
+                        "fields.iotb"),
+            try iotcert("simulate", "--json", "--bundle", "fields.iotb", "--chains", "servers",
+                        "--from", "2025-01-01", "--to", "2026-12-01"),
+            try iotcert("inspect", "--json", "fields.iotb"),
+        ]
+        var keys: Set<String> = []
+        var pending: [Any] = try outputs.map {
+            try JSONSerialization.jsonObject(with: Data($0.stdout.utf8))
+        }
+        while let value = pending.popLast() {
+            if let object = value as? [String: Any] {
+                keys.formUnion(object.keys)
+                pending += Array(object.values)
+            } else if let array = value as? [Any] {
+                pending += array
+            } else {
+                XCTAssertFalse(value is NSNull, "a null value in a report")
+            }
+        }
+        XCTAssertGreaterThan(keys.count, 60)
+        for key in keys where !section.contains("\"\(key)\"") && !section.contains("`\(key)`") {
+            XCTFail("JSON field \(key) is not in docs/iotcert-tool.md, JSON output")
+        }
+    }
+
     func testACorruptedSignatureNeverPassesSilently() throws {
         try pack("sig.iotb", "--sign-key", "keys/bundle-signing.pem")
         var b = [UInt8](try bytes("sig.iotb"))

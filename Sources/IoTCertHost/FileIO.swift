@@ -10,19 +10,28 @@
 #endif
 import Foundation
 
-/// An output that cannot be written. A separate type from InputError so that the tool can
-/// give it its own exit status (docs/exit-codes.md).
-public struct OutputError: Error, CustomStringConvertible {
-    public let path: String
+/// A file that cannot be used, naming it: "roots.pem: is empty". `Use` (Reading or Writing)
+/// only tells the two apart by type, so that the tool gives each its own exit status
+/// (docs/exit-codes.md).
+public struct FileError<Use>: Error, CustomStringConvertible {
+    public let file: String
     public let reason: String
 
-    public init(_ path: String, _ reason: String) {
-        self.path = path
+    public init(_ file: String, _ reason: String) {
+        self.file = file
         self.reason = reason
     }
 
-    public var description: String { "\(path): \(reason)" }
+    public var description: String { "\(file): \(reason)" }
 }
+
+public enum Reading {}
+public enum Writing {}
+
+/// An input that cannot be read or used (exit 2).
+public typealias InputError = FileError<Reading>
+/// An output that cannot be written (exit 4).
+public typealias OutputError = FileError<Writing>
 
 public enum FileIO {
     /// Largest input file: 16 MiB. Debian's whole root store is 220 KB and 2,000

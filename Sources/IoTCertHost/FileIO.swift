@@ -62,10 +62,20 @@ public enum FileIO {
             if n == 0 { return bytes }
             guard bytes.count + n <= limit else {
                 throw InputError(displayName(path), "larger than \(grouped(limit)) bytes, the "
-                    + "most an input may hold (FileIO.inputBytesMax): not a certificate set")
+                    + "most an input may hold"
+                    + (limit == inputBytesMax ? " (FileIO.inputBytesMax)" : ""))
             }
             bytes += chunk[0..<n]
         }
+    }
+
+    /// The text of `path` ("-": standard input): a key or a host name file. The file-system
+    /// errors are `read`'s sentences; bytes that are not UTF-8 are said to be so.
+    public static func readText(_ path: String) throws -> String {
+        guard let text = String(validating: try read(path), as: UTF8.self) else {
+            throw InputError(displayName(path), "is not text (not UTF-8)")
+        }
+        return text
     }
 
     /// Writes `bytes` to `path` ("-": standard output). `mode`: permissions of a new file

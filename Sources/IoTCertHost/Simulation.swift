@@ -72,9 +72,7 @@ public enum ChainsDirectory {
     }
 
     static func hostFile(_ path: String) throws -> PeerSpec {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError(path, "cannot be read")
-        }
+        let text = try FileIO.readText(path)
         let host = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !host.isEmpty, !host.contains(where: \.isWhitespace) else {
             throw InputError(path, "must hold one name (a DNS name, an IP address, or -)")

@@ -674,6 +674,38 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(status, 2)
     }
 
+    /// Key files and simulate's host files get the same sentences as certificate inputs
+    /// (formerly "cannot be read as text" for a missing file, a directory and noise alike).
+    func testKeyAndHostFilesGetFileSystemSentences() throws {
+        try pack("keys.iotb", "--sign-key", "keys/bundle-signing.pem")
+        try FileManager.default.createDirectory(atPath: path("key-dir"),
+                                                withIntermediateDirectories: true)
+        try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: URL(fileURLWithPath: path("key.bin")))
+        let cases = [("nowhere/k.pem", "nowhere/k.pem: no such file or directory"),
+                     ("key-dir", "key-dir: is a directory, not a file"),
+                     ("key.bin", "key.bin: is not text (not UTF-8)")]
+        for (key, message) in cases {
+            for arguments in [["verify", "--bundle", "keys.iotb", "--signing-key", key,
+                               "leaves/api-chain.pem"],
+                              ["inspect", "--signing-key", key, "keys.iotb"],
+                              ["pack", "--anchors", "roots", "--sign-key", key, "-o", "k2.iotb"]] {
+                let run = try Tool.run(arguments, in: Self.dir)
+                XCTAssertEqual(run.status, 2, arguments.joined(separator: " ") + run.stderr)
+                XCTAssertTrue(run.stderr.contains("iotcert: error: " + message), run.stderr)
+            }
+        }
+        let servers = temporaryDirectory("host-dir")
+        try FileManager.default.createDirectory(atPath: servers + "/a.example/host",
+                                                withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path("leaves/api-chain.pem"),
+                                         toPath: servers + "/a.example/2025-01-01.pem")
+        let simulate = try iotcert("simulate", "--bundle", "keys.iotb", "--chains", servers,
+                                   "--from", "2025-01-01", "--to", "2025-02-01")
+        XCTAssertEqual(simulate.status, 2, simulate.stderr)
+        XCTAssertTrue(simulate.stderr.contains("a.example/host: is a directory, not a file"),
+                      simulate.stderr)
+    }
+
     func testGenNeverReplacesAKeyWithoutForce() throws {
         let dir = temporaryDirectory("gen-keys")
         XCTAssertEqual(try Tool.run(["gen", "--out", dir], in: dir).status, 0)

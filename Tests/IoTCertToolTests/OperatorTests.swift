@@ -706,6 +706,23 @@ final class OperatorTests: XCTestCase {
                       simulate.stderr)
     }
 
+    /// sizes' LABEL=ANCHORS[:INTERMEDIATES][@TIME]: "x=:roots" formerly took the
+    /// intermediates as anchors, "=roots" printed a row without a label, and an @seconds
+    /// time ("@@1735689600") was cut at its own "@" and refused as a bare number.
+    func testSizesSetsAreReadAsDocumented() throws {
+        for bad in ["x=:roots", "=roots", "x=", "x=roots@"] {
+            let run = try iotcert("sizes", bad, "--at", "2025-01-01")
+            XCTAssertEqual(run.status, 64, bad + run.stdout)
+            XCTAssertTrue(run.stderr.hasPrefix("Error: set"), run.stderr)
+        }
+        let seconds = try iotcert("sizes", "x=roots@@1735689600")
+        XCTAssertEqual(seconds.status, 0, seconds.stderr)
+        let date = try iotcert("sizes", "x=roots@2025-01-01")
+        XCTAssertEqual(seconds.stdout, date.stdout.replacingOccurrences(
+            of: "x=roots@2025-01-01", with: "x=roots@@1735689600"))
+        XCTAssertTrue(date.stdout.contains("| x | 4 | 0 |"), date.stdout)
+    }
+
     func testGenNeverReplacesAKeyWithoutForce() throws {
         let dir = temporaryDirectory("gen-keys")
         XCTAssertEqual(try Tool.run(["gen", "--out", dir], in: dir).status, 0)

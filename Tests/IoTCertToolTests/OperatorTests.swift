@@ -612,6 +612,14 @@ final class OperatorTests: XCTestCase {
             XCTAssertTrue(run.stderr.contains(message), run.stderr)
             XCTAssertFalse(run.stderr.contains("NSCocoaErrorDomain"), run.stderr)
         }
+        // A names file that cannot be written stops pack before the bundle is written.
+        try FileManager.default.createDirectory(atPath: path("half.iotb.names.json"),
+                                                withIntermediateDirectories: true)
+        let names = try iotcert("pack", "--anchors", "roots", "--valid-from", "2025-01-01",
+                                "-o", "half.iotb")
+        XCTAssertEqual(names.status, 4, names.stderr)
+        XCTAssertTrue(names.stderr.contains("half.iotb.names.json: is a directory"), names.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("half.iotb")))
         let header = try iotcert("pack", "--anchors", "roots", "--valid-from", "2025-01-01",
                                  "--format", "c", "-o", "h.c", "--header", "out-dir")
         XCTAssertEqual(header.status, 4)

@@ -141,7 +141,12 @@ struct PackCommand: ParsableCommand {
                 intermediates: try InputFiles.certificates(intermediates),
                 deviceChain: try InputFiles.certificates(deviceChain),
                 crls: try InputFiles.crls(crls))
-            if output != FileIO.standardStream { try FileIO.checkWritable(output) }
+            if output != FileIO.standardStream {
+                // The names file too: a bundle written beside a names file that cannot be
+                // would be half a result.
+                try FileIO.checkWritable(output)
+                try FileIO.checkWritable(AnchorNames.path(besides: output))
+            }
             if let header { try FileIO.checkWritable(header) }
             let signer = try signKey.map { try BundleSigner(pemFile: $0) }
             let result = try Packer.pack(inputs, options: options, sign: signer?.signFunction)

@@ -145,6 +145,26 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(none.stdout.contains("INVALID: workspaceExhausted"), none.stdout)
     }
 
+    /// simulate's period is counted before it is listed: "--step 1s" over a century formerly
+    /// built billions of dates (minutes of work and gigabytes) before refusing them with exit
+    /// 2; now it and a reversed period are usage errors at once, and the limit is exact.
+    func testSimulateRefusesTooManyStepsBeforeListingThem() throws {
+        try pack("steps.iotb")
+        func simulate(_ from: String, _ to: String, _ step: String) throws -> Tool.Run {
+            try iotcert("simulate", "--bundle", "steps.iotb", "--chains", "servers", "--from",
+                        from, "--to", to, "--step", step)
+        }
+        let start = Date()
+        let century = try simulate("2000-01-01", "2100-12-31", "1s")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        XCTAssertEqual(century.status, 64, century.stderr)
+        XCTAssertTrue(century.stderr.contains("more than 3660 steps"), century.stderr)
+        XCTAssertEqual(try simulate("2025-01-01", "2024-01-01", "1d").status, 64)
+        // 2025-01-01 to 2035-01-08 by the day is 3,660 steps; one day more is one too many.
+        XCTAssertEqual(try simulate("2025-01-01", "2035-01-08", "1d").status, 1)
+        XCTAssertEqual(try simulate("2025-01-01", "2035-01-09", "1d").status, 64)
+    }
+
     func testTheDeviceModelAgreesWithTheHeadersMacro() throws {
         // IOTCERT_WORKSPACE_BYTES(d) with 4-byte pointers: d * (52 * 4 + 48) + 8, an upper
         // bound; the Cortex-M4's measured figure at depth 4 is in the README's footprint table,

@@ -25,9 +25,7 @@ public struct BundleSigner {
 
     /// Reads a P-256 private key ("EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY" PEM).
     public init(pemFile path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw BundleKeyError.unreadable(path, "cannot be read as text")
-        }
+        let text = try FileIO.readText(path)
         do {
             key = try P256.Signing.PrivateKey(pemRepresentation: text)
         } catch {
@@ -53,9 +51,7 @@ public struct BundleSigner {
 /// Reads the public key a bundle must be signed by: a "PUBLIC KEY" PEM, or the private key
 /// file itself (its public half). Returns the uncompressed point.
 public func readBundlePublicKey(_ path: String) throws -> [UInt8] {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw BundleKeyError.unreadable(path, "cannot be read as text")
-    }
+    let text = try FileIO.readText(path)
     if let key = try? P256.Signing.PublicKey(pemRepresentation: text) {
         return [UInt8](key.x963Representation)
     }

@@ -72,8 +72,8 @@ public enum CRLBuilder {
             try t.serialize(1)  // v2
             try algorithm(&t)
             t.serializeRawBytes(issuerName)
-            try t.serialize(try utcTime(thisUpdate))
-            try t.serialize(try utcTime(nextUpdate))
+            try time(&t, thisUpdate)
+            try time(&t, nextUpdate)
             if !serials.isEmpty {
                 try t.appendConstructedNode(identifier: .sequence) { list in
                     for serial in serials {
@@ -81,7 +81,7 @@ public enum CRLBuilder {
                             entry.appendPrimitiveNode(identifier: .integer) {
                                 $0.append(contentsOf: DERWrite.integerContent(serial))
                             }
-                            try entry.serialize(try utcTime(thisUpdate))
+                            try time(&entry, thisUpdate)
                         }
                     }
                 }
@@ -131,13 +131,22 @@ public enum CRLBuilder {
         }
     }
 
-    /// UTCTime (RFC 5280 5.1.2.4: UTCTime through 2049), from Foundation's calendar.
-    static func utcTime(_ seconds: Int64) throws -> UTCTime {
+    /// A CRL time as RFC 5280 5.1.2.4 wants it: UTCTime for the years 1950 through 2049,
+    /// GeneralizedTime otherwise; the calendar fields come from Foundation's calendar.
+    static func time(_ s: inout DER.Serializer, _ seconds: Int64) throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
                                         from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        return try UTCTime(year: c.year ?? 0, month: c.month ?? 0, day: c.day ?? 0,
-                           hours: c.hour ?? 0, minutes: c.minute ?? 0, seconds: c.second ?? 0)
+        let (year, month, day) = (c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        let (hours, minutes, secs) = (c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        if (1950...2049).contains(year) {
+            try s.serialize(UTCTime(year: year, month: month, day: day, hours: hours,
+                                    minutes: minutes, seconds: secs))
+        } else {
+            try s.serialize(GeneralizedTime(year: year, month: month, day: day, hours: hours,
+                                            minutes: minutes, seconds: secs,
+                                            fractionalSeconds: 0))
+        }
     }
 }

@@ -1,9 +1,9 @@
 // The demonstration PKI `iotcert gen` writes: two ECDSA roots (P-256, P-384), an expired
 // old root, an RSA root, one issuing CA certified by each of them (a cross-signed
 // intermediate with an RSA alternative and an old path), server and client leaves, a CRL,
-// a bundle-signing key, and a `servers/` directory for `iotcert simulate`. Every name, key
-// and validity follows from (seed, now); ECDSA signatures do not (swift-crypto randomizes
-// them), so certificate bytes differ between runs while their meaning does not.
+// a bundle-signing key, and a `servers/` directory for `iotcert simulate`. Every name, key,
+// validity and signature (RSA PKCS#1 v1.5, ECDSA with RFC 6979 nonces) follows from
+// (seed, now), so the same pair writes the same bytes.
 
 import Crypto
 import Foundation
@@ -14,6 +14,12 @@ public struct DemoPKI {
     public static let defaultSeed = "iotcert-demo"
     public static let day: Int64 = 86_400
     public static let year: Int64 = 365 * 86_400
+
+    /// The clocks a PKI can be made for: its certificates run from 15 years before the
+    /// clock (the old root) to 20 years after it (the roots), and each of those times must
+    /// be one the tool reads and prints (`TimeText.earliest...TimeText.latest`); a year's
+    /// margin on each side.
+    public static let clocks = (TimeText.earliest + 16 * year)...(TimeText.latest - 21 * year)
 
     /// Relative path → file contents.
     public private(set) var files: [String: [UInt8]] = [:]

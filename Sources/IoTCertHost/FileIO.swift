@@ -2,21 +2,36 @@
 // pipes and FIFOs read as they come, a size limit on every input, and a sentence for every
 // file-system error (the system's own, from errno) instead of a Foundation error domain.
 
+// For the C library's `stdout`, which Swift 6 otherwise refuses to name (a mutable global).
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import Foundation
 
-/// An output that cannot be written. A separate type from InputError so that the tool can
-/// give it its own exit status (docs/exit-codes.md).
-public struct OutputError: Error, CustomStringConvertible {
-    public let path: String
+/// A file that cannot be used, naming it: "roots.pem: is empty". `Use` (Reading or Writing)
+/// only tells the two apart by type, so that the tool gives each its own exit status
+/// (docs/exit-codes.md).
+public struct FileError<Use>: Error, CustomStringConvertible {
+    public let file: String
     public let reason: String
 
-    public init(_ path: String, _ reason: String) {
-        self.path = path
+    public init(_ file: String, _ reason: String) {
+        self.file = file
         self.reason = reason
     }
 
-    public var description: String { "\(path): \(reason)" }
+    public var description: String { "\(file): \(reason)" }
 }
+
+public enum Reading {}
+public enum Writing {}
+
+/// An input that cannot be read or used (exit 2).
+public typealias InputError = FileError<Reading>
+/// An output that cannot be written (exit 4).
+public typealias OutputError = FileError<Writing>
 
 public enum FileIO {
     /// Largest input file: 16 MiB. Debian's whole root store is 220 KB and 2,000
@@ -47,23 +62,51 @@ public enum FileIO {
             if n == 0 { return bytes }
             guard bytes.count + n <= limit else {
                 throw InputError(displayName(path), "larger than \(grouped(limit)) bytes, the "
-                    + "most an input may hold (FileIO.inputBytesMax): not a certificate set")
+                    + "most an input may hold"
+                    + (limit == inputBytesMax ? " (FileIO.inputBytesMax)" : ""))
             }
             bytes += chunk[0..<n]
         }
+    }
+
+    /// The text of `path` ("-": standard input): a key or a host name file. The file-system
+    /// errors are `read`'s sentences; bytes that are not UTF-8 are said to be so.
+    public static func readText(_ path: String) throws -> String {
+        guard let text = String(validating: try read(path), as: UTF8.self) else {
+            throw InputError(displayName(path), "is not text (not UTF-8)")
+        }
+        return text
     }
 
     /// Writes `bytes` to `path` ("-": standard output). `mode`: permissions of a new file
     /// (0o600 for private keys).
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
         if path == standardStream {
-            FileHandle.standardOutput.write(Data(bytes))
+            // Whatever `print` buffered goes first, so that the two keep their order.
+            try flushStandardOutput()
+            try write(STDOUT_FILENO, bytes, name: "standard output")
             return
         }
         try checkWritable(path)
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard fd >= 0 else { throw OutputError(path, "cannot be written: " + systemReason(errno)) }
         defer { close(fd) }
+        try write(fd, bytes, name: path)
+    }
+
+    /// Sends what `print` buffered for standard output, so that a full disk or a device
+    /// that refuses it is an error (exit 4), not a report lost in silence.
+    public static func flushStandardOutput() throws {
+        // The error flag too: a write that failed while `print` filled the buffer has been
+        // reported to nobody yet.
+        guard fflush(stdout) != 0 || ferror(stdout) != 0 else { return }
+        let reason = systemReason(errno)
+        clearerr(stdout)
+        throw OutputError("standard output", "cannot be written: " + reason)
+    }
+
+    /// Writes all of `bytes` to `fd`, naming `name` when it fails.
+    static func write(_ fd: Int32, _ bytes: [UInt8], name path: String) throws {
         var done = 0
         while done < bytes.count {
             let n = bytes[done...].withUnsafeBytes {

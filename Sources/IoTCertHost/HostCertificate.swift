@@ -25,19 +25,6 @@ public final class PinnedBytes {
     }
 }
 
-/// A reason a file cannot be used, naming the file.
-public struct InputError: Error, CustomStringConvertible {
-    public let source: String
-    public let reason: String
-
-    public init(_ source: String, _ reason: String) {
-        self.source = source
-        self.reason = reason
-    }
-
-    public var description: String { "\(source): \(reason)" }
-}
-
 extension IoTCertError {
     /// "pathExpired (A certificate's notAfter is before the verification time.)".
     public var explained: String { "\(self) (\(message.description))" }

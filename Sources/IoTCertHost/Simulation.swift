@@ -72,9 +72,7 @@ public enum ChainsDirectory {
     }
 
     static func hostFile(_ path: String) throws -> PeerSpec {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError(path, "cannot be read")
-        }
+        let text = try FileIO.readText(path)
         let host = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !host.isEmpty, !host.contains(where: \.isWhitespace) else {
             throw InputError(path, "must hold one name (a DNS name, an IP address, or -)")
@@ -104,6 +102,17 @@ public struct SimulationOptions {
 
     /// Most steps one simulation may take: ten years by the day.
     public static let stepsMax = 3_660
+
+    /// Why these steps cannot be run, or nil. Counted, not listed: "--step 1s" over a
+    /// century would otherwise be billions of dates in memory before any check.
+    public var refusal: String? {
+        guard step > 0, from <= to else { return "--step must be positive and --from not after --to" }
+        // Times are within TimeText's years, so the difference cannot overflow.
+        guard (to - from) / step < Int64(Self.stepsMax) else {
+            return "more than \(Self.stepsMax) steps from --from to --to: use a longer --step"
+        }
+        return nil
+    }
 }
 
 /// One server's state at one instant.

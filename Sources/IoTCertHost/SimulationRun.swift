@@ -25,15 +25,9 @@ public struct SimulationReport {
 public enum Simulation {
     public static func run(_ bundle: OpenedBundle, servers: [ServerChains],
                            options: SimulationOptions) throws -> SimulationReport {
-        guard options.step > 0, options.from <= options.to else {
-            throw InputError("simulate", "--step must be positive and --from not after --to")
-        }
+        if let refusal = options.refusal { throw InputError("simulate", refusal) }
         let dates = Array(stride(from: options.from, through: options.to,
                                  by: Int(options.step)))
-        guard dates.count <= SimulationOptions.stepsMax else {
-            throw InputError("simulate", "more than \(SimulationOptions.stepsMax) steps: "
-                + "use a longer --step")
-        }
         let runner = SimulationRunner(bundle: bundle, options: options)
         var grid = [[SimulationVerdict]](repeating: [], count: dates.count)
         var events: [SimulationEvent] = []

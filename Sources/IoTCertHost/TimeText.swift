@@ -9,6 +9,15 @@ import Foundation
 public enum TimeText {
     public static let secondsPerDay: Int64 = 86_400
 
+    /// The earliest and latest instant a time may name: 1600-01-01T00:00:00Z and
+    /// 9999-12-31T23:59:59Z. The end is the last second RFC 3339's four-digit years can
+    /// write; the start is after the Gregorian calendar's adoption, before which Foundation
+    /// prints Julian dates that are not the (proleptic Gregorian) instant the core counts.
+    /// Every accepted time then prints back as the date it is, and a time plus a duration
+    /// (`DurationText.max`) stays far inside Int64, so no sum of them can overflow.
+    public static let earliest: Int64 = -11_676_096_000
+    public static let latest: Int64 = 253_402_300_799
+
     /// The documented forms, for help texts and error messages.
     public static let forms = "a date (2025-01-01, midnight UTC), RFC 3339 "
         + "(2025-01-01T00:00:00Z, 2025-01-01T01:00:00+01:00), or @seconds since 1970 "
@@ -45,14 +54,18 @@ public enum TimeText {
         if text.hasPrefix("@") {
             guard let seconds = Int64(text.dropFirst()), !text.dropFirst().hasPrefix("+")
             else { return nil }
-            return seconds
+            return inRange(seconds)
         }
         if text.count == 10 {
             guard let date = dateOnly.date(from: text), dateOnly.string(from: date) == text
             else { return nil }
-            return Int64(date.timeIntervalSince1970)
+            return inRange(Int64(date.timeIntervalSince1970))
         }
-        return parseDateTime(text)
+        return parseDateTime(text).flatMap(inRange)
+    }
+
+    private static func inRange(_ seconds: Int64) -> Int64? {
+        (earliest...latest).contains(seconds) ? seconds : nil
     }
 
     /// RFC 3339 date-time. Foundation's parser is lenient (it rolls 2023-02-29 over to
@@ -99,6 +112,11 @@ public enum TimeText {
 
 /// A length of time written "30d", "12h", "2w" or "3600s".
 public enum DurationText {
+    /// The longest duration: the span from `TimeText.earliest` to `TimeText.latest`
+    /// (438,290 weeks), so that a time plus a duration cannot overflow.
+    public static let max = TimeText.latest - TimeText.earliest
+
+    /// The seconds in `text`, nil when it is not one of the forms or longer than `max`.
     public static func parse(_ text: String) -> Int64? {
         guard let unit = text.last, let n = Int64(text.dropLast()), n >= 0 else { return nil }
         let scale: Int64
@@ -110,7 +128,7 @@ public enum DurationText {
         default: return nil
         }
         let (product, overflow) = n.multipliedReportingOverflow(by: scale)
-        return overflow ? nil : product
+        return overflow || product > max ? nil : product
     }
 
     /// "30d", "12h", or seconds when not a whole number of hours.

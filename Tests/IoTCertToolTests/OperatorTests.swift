@@ -107,6 +107,64 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(simulate.stdout.contains("FAIL workspaceExhausted"), simulate.stdout)
     }
 
+    /// Every numeric option: a negative, an overflowing and a non-numeric value are usage
+    /// errors naming the option. Formerly "--max-bytes=-1" packed and failed with exit 3,
+    /// "--warn-bytes=-1" warned about every bundle, and "--workspace -5" was "Missing value".
+    func testEveryNumericOptionRefusesNegativeAndOverflowingValues() throws {
+        try pack("numbers.iotb")
+        let verify = ["verify", "--bundle", "numbers.iotb", "leaves/api-chain.pem"]
+        let simulate = ["simulate", "--bundle", "numbers.iotb", "--chains", "servers",
+                        "--from", "2025-01-01", "--to", "2025-02-01"]
+        let pack = ["pack", "--anchors", "roots", "--valid-from", "2025-01-01", "-o", "n.iotb"]
+        let options: [([String], String)] = [
+            (verify, "--workspace"), (verify, "--depth-max"), (verify, "--current-sequence"),
+            (simulate, "--workspace"), (pack, "--depth-max"), (pack, "--signatures-max"),
+            (pack, "--max-bytes"), (pack, "--warn-bytes"), (pack, "--sequence"),
+        ]
+        for (command, option) in options {
+            for value in ["-1", "99999999999999999999999", "x"] {
+                for form in [[option, value], [option + "=" + value]] {
+                    let run = try Tool.run(command + form, in: Self.dir)
+                    let what = "\(command[0]) \(form.joined(separator: " "))"
+                    XCTAssertEqual(run.status, 64, what + run.stderr)
+                    XCTAssertTrue(run.stderr.hasPrefix("Error: "), what + run.stderr)
+                    XCTAssertTrue(run.stderr.contains(option), what + run.stderr)
+                    XCTAssertFalse(run.stderr.contains("Missing value"), what + run.stderr)
+                }
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("n.iotb")))
+        let duration = try iotcert("check", "--expiring-within", "-1d", "numbers.iotb")
+        XCTAssertEqual(duration.status, 64)
+        XCTAssertTrue(duration.stderr.contains("expected a positive duration"), duration.stderr)
+        // 0 is a figure: no bytes of budget, or none of workspace.
+        XCTAssertEqual(try Tool.run(pack + ["--max-bytes", "0"], in: Self.dir).status, 3)
+        let none = try Tool.run(verify + ["--workspace", "0", "--time", "2025-03-01"],
+                                in: Self.dir)
+        XCTAssertEqual(none.status, 1)
+        XCTAssertTrue(none.stdout.contains("INVALID: workspaceExhausted"), none.stdout)
+    }
+
+    /// simulate's period is counted before it is listed: "--step 1s" over a century formerly
+    /// built billions of dates (minutes of work and gigabytes) before refusing them with exit
+    /// 2; now it and a reversed period are usage errors at once, and the limit is exact.
+    func testSimulateRefusesTooManyStepsBeforeListingThem() throws {
+        try pack("steps.iotb")
+        func simulate(_ from: String, _ to: String, _ step: String) throws -> Tool.Run {
+            try iotcert("simulate", "--bundle", "steps.iotb", "--chains", "servers", "--from",
+                        from, "--to", to, "--step", step)
+        }
+        let start = Date()
+        let century = try simulate("2000-01-01", "2100-12-31", "1s")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        XCTAssertEqual(century.status, 64, century.stderr)
+        XCTAssertTrue(century.stderr.contains("more than 3660 steps"), century.stderr)
+        XCTAssertEqual(try simulate("2025-01-01", "2024-01-01", "1d").status, 64)
+        // 2025-01-01 to 2035-01-08 by the day is 3,660 steps; one day more is one too many.
+        XCTAssertEqual(try simulate("2025-01-01", "2035-01-08", "1d").status, 1)
+        XCTAssertEqual(try simulate("2025-01-01", "2035-01-09", "1d").status, 64)
+    }
+
     func testTheDeviceModelAgreesWithTheHeadersMacro() throws {
         // IOTCERT_WORKSPACE_BYTES(d) with 4-byte pointers: d * (52 * 4 + 48) + 8, an upper
         // bound; the Cortex-M4's measured figure at depth 4 is in the README's footprint table,
@@ -150,6 +208,45 @@ final class OperatorTests: XCTestCase {
             XCTAssertEqual(run.status, 0, good + run.stdout + run.stderr)
             XCTAssertTrue(run.stdout.contains("time: 2025-03-01T00:00:00Z"), run.stdout)
         }
+    }
+
+    /// Times beyond the years 1600 to 9999 and durations longer than that span are usage
+    /// errors: formerly `check --now @9223372036854775807` and `pack --valid-from` with it
+    /// trapped on an overflowing sum (signal 4 and a backtrace).
+    func testExtremeTimesAndDurationsAreUsageErrors() throws {
+        try pack("extreme.iotb")
+        let commands: [[String]] = [
+            ["check", "--expiring-within", "1w", "--now", "@9223372036854775807", "extreme.iotb"],
+            ["check", "--expiring-within", "1w", "--now", "@-9223372036854775808", "extreme.iotb"],
+            ["check", "--expiring-within", "438291w", "extreme.iotb"],
+            ["check", "--expiring-within", "9223372036854775807s", "extreme.iotb"],
+            ["pack", "--anchors", "roots", "--valid-from", "@9223372036854775807", "-o", "e.iotb"],
+            ["pack", "--anchors", "roots", "--valid-from", "2025-01-01", "--build-time",
+             "@253402300800", "-o", "e.iotb"],
+            ["verify", "--bundle", "extreme.iotb", "--time", "@-11676096001",
+             "leaves/api-chain.pem"],
+            ["simulate", "--bundle", "extreme.iotb", "--chains", "servers", "--from",
+             "@9223372036854775000", "--to", "@9223372036854775807"],
+        ]
+        for arguments in commands {
+            let run = try Tool.run(arguments, in: Self.dir)
+            XCTAssertEqual(run.status, 64, arguments.joined(separator: " ") + run.stderr)
+            XCTAssertTrue(run.stderr.hasPrefix("Error: --"), run.stderr)
+            XCTAssertFalse(run.stderr.contains("Backtracing"), run.stderr)
+        }
+        let seconds = try iotcert("check", "--expiring-within", "1w", "--now",
+                                  "@9223372036854775807", "extreme.iotb")
+        XCTAssertTrue(seconds.stderr.contains("@seconds must lie from @-11676096000 to "
+            + "@253402300799"), seconds.stderr)
+        // The edges themselves are times, and the longest duration is one.
+        let latest = try iotcert("check", "--expiring-within", "438290w", "--now",
+                                 "@253402300799", "extreme.iotb")
+        XCTAssertEqual(latest.status, 1, latest.stderr)
+        XCTAssertTrue(latest.stdout.contains("now 9999-12-31T23:59:59Z"), latest.stdout)
+        let earliest = try iotcert("verify", "--bundle", "extreme.iotb", "--time",
+                                   "@-11676096000", "leaves/api-chain.pem")
+        XCTAssertEqual(earliest.status, 1, earliest.stderr)
+        XCTAssertTrue(earliest.stdout.contains("time: 1600-01-01T00:00:00Z"), earliest.stdout)
     }
 
     func testABuildTimeAfterTheWindowIsWarnedAbout() throws {
@@ -353,6 +450,38 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(directory.stderr.contains("roots: is a directory"), directory.stderr)
     }
 
+    /// A limbo suite is input too: a hostile max_chain_depth (Int.max) formerly trapped on
+    /// "+ 1"; now it is clamped to the device's ceiling like any other large depth.
+    func testLimboCaseWithAHugeChainDepth() throws {
+        func pem(_ relative: String) throws -> String {
+            try String(contentsOfFile: path(relative), encoding: .utf8)
+        }
+        func suite(_ depth: String) throws -> String {
+            let strings = try [pem("roots/root-p384.pem"),
+                               pem("intermediates/issuing-ca-by-p384.pem"),
+                               pem("leaves/api.pem")].map { text -> String in
+                String(data: try JSONEncoder().encode(text), encoding: .utf8) ?? ""
+            }
+            return """
+                {"version": 1, "testcases": [{"id": "depth", "validation_kind": "SERVER",
+                 "trusted_certs": [\(strings[0])], "untrusted_intermediates": [\(strings[1])],
+                 "peer_certificate": \(strings[2]), "validation_time": "2025-03-01T00:00:00Z",
+                 "extended_key_usage": ["serverAuth"], "expected_result": "SUCCESS",
+                 "max_chain_depth": \(depth)}]}
+                """
+        }
+        for (depth, result) in [("9223372036854775807", "\"SUCCESS\""),
+                                ("-9223372036854775808", "\"FAILURE\""), ("1", "\"SUCCESS\""),
+                                ("0", "\"FAILURE\"")] {
+            try write("limbo-depth.json", try suite(depth))
+            let run = try iotcert("limbo", "limbo-depth.json")
+            XCTAssertEqual(run.status, 0, depth + run.stderr)
+            XCTAssertFalse(run.stderr.contains("overflow"), run.stderr)
+            XCTAssertTrue(run.stdout.replacingOccurrences(of: " ", with: "")
+                .contains("\"actual_result\":" + result), depth + run.stdout)
+        }
+    }
+
     func testACorruptCertificateInAnAnchorsFileIsAnError() throws {
         var der = try InputFiles.certificates([path("roots/root-p256.pem")])[0].der
         der[4...9] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]  // inside the TBS header
@@ -424,6 +553,50 @@ final class OperatorTests: XCTestCase {
         XCTAssertTrue(i.anchors.allSatisfy { $0.subjectSource == "names-file" })
     }
 
+    /// Every field name the reports print is in the document's JSON section, and no value
+    /// is null (a field that does not apply is left out, as the document says). Formerly
+    /// the anchors' notBefore, pathLength and purposes were undocumented and the document
+    /// promised nulls that never came.
+    func testEveryJSONFieldIsDocumentedAndNoneIsNull() throws {
+        let document = try String(contentsOfFile: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/iotcert-tool.md").path, encoding: .utf8)
+        let section = try XCTUnwrap(document.components(separatedBy: "## JSON output").last?
+            .components(separatedBy: "\n## ").first)
+        try pack("fields.iotb", "--depth-max", "6")
+        let outputs = [
+            try iotcert("verify", "--json", "--bundle", "fields.iotb", "--time", "2025-03-01",
+                        "leaves/api-chain.pem"),
+            try iotcert("verify", "--json", "--bundle", "fields.iotb", "--time", "unknown",
+                        "--host", "wrong.example", "leaves/api-chain.pem"),
+            try iotcert("verify", "--json", "--anchors", "roots", "--time", "2025-03-01",
+                        "leaves/api-chain.pem"),
+            try iotcert("check", "--json", "--expiring-within", "2000w", "--now", "2025-01-01",
+                        "fields.iotb"),
+            try iotcert("simulate", "--json", "--bundle", "fields.iotb", "--chains", "servers",
+                        "--from", "2025-01-01", "--to", "2026-12-01"),
+            try iotcert("inspect", "--json", "fields.iotb"),
+        ]
+        var keys: Set<String> = []
+        var pending: [Any] = try outputs.map {
+            try JSONSerialization.jsonObject(with: Data($0.stdout.utf8))
+        }
+        while let value = pending.popLast() {
+            if let object = value as? [String: Any] {
+                keys.formUnion(object.keys)
+                pending += Array(object.values)
+            } else if let array = value as? [Any] {
+                pending += array
+            } else {
+                XCTAssertFalse(value is NSNull, "a null value in a report")
+            }
+        }
+        XCTAssertGreaterThan(keys.count, 60)
+        for key in keys where !section.contains("\"\(key)\"") && !section.contains("`\(key)`") {
+            XCTFail("JSON field \(key) is not in docs/iotcert-tool.md, JSON output")
+        }
+    }
+
     func testACorruptedSignatureNeverPassesSilently() throws {
         try pack("sig.iotb", "--sign-key", "keys/bundle-signing.pem")
         var b = [UInt8](try bytes("sig.iotb"))
@@ -459,6 +632,14 @@ final class OperatorTests: XCTestCase {
             XCTAssertTrue(run.stderr.contains(message), run.stderr)
             XCTAssertFalse(run.stderr.contains("NSCocoaErrorDomain"), run.stderr)
         }
+        // A names file that cannot be written stops pack before the bundle is written.
+        try FileManager.default.createDirectory(atPath: path("half.iotb.names.json"),
+                                                withIntermediateDirectories: true)
+        let names = try iotcert("pack", "--anchors", "roots", "--valid-from", "2025-01-01",
+                                "-o", "half.iotb")
+        XCTAssertEqual(names.status, 4, names.stderr)
+        XCTAssertTrue(names.stderr.contains("half.iotb.names.json: is a directory"), names.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("half.iotb")))
         let header = try iotcert("pack", "--anchors", "roots", "--valid-from", "2025-01-01",
                                  "--format", "c", "-o", "h.c", "--header", "out-dir")
         XCTAssertEqual(header.status, 4)
@@ -473,6 +654,101 @@ final class OperatorTests: XCTestCase {
             XCTAssertEqual(locked.status, 4)
             XCTAssertTrue(locked.stderr.contains("permission denied"), locked.stderr)
         }
+    }
+
+    /// A full disk on standard output is an output error (exit 4) naming it, for the bytes
+    /// of `pack -o -` (formerly a trap in FileHandle.write), for JSON (also a trap) and for a
+    /// text report longer than the C library's buffer (formerly exit 0, the report lost);
+    /// a full standard error loses the message but not the exit code (formerly a trap).
+    func testAFullDiskOnStandardOutputIsAnOutputError() throws {
+        guard FileManager.default.isWritableFile(atPath: "/dev/full") else {
+            throw XCTSkip("no /dev/full here")
+        }
+        try pack("full.iotb")
+        func run(_ arguments: [String], errorsToFull: Bool = false) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = Tool.url
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: Self.dir)
+            let full = try XCTUnwrap(FileHandle(forWritingAtPath: "/dev/full"))
+            let err = Pipe()
+            process.standardOutput = errorsToFull ? FileHandle.nullDevice : full
+            process.standardError = errorsToFull ? full : err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let text = errorsToFull ? Data() : err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+        }
+        var commands = [["pack", "--anchors", "roots", "--valid-from", "2025-01-01", "-o", "-"],
+                        ["inspect", "full.iotb"], ["inspect", "--json", "full.iotb"],
+                        ["verify", "--json", "--bundle", "full.iotb", "--time", "2025-03-01",
+                         "leaves/api-chain.pem"],
+                        ["check", "--expiring-within", "1d", "full.iotb"]]
+        if FileManager.default.fileExists(atPath: Self.debianRoots) {
+            XCTAssertEqual(try iotcert("pack", "--anchors", Self.debianRoots, "--valid-from",
+                                       "2025-01-01", "-o", "full-debian.iotb").status, 0)
+            let inspect = try iotcert("inspect", "full-debian.iotb")
+            XCTAssertGreaterThan(inspect.stdout.utf8.count, 1 << 15, "past the C buffer")
+            commands.append(["inspect", "full-debian.iotb"])
+        }
+        for arguments in commands {
+            let (status, stderr) = try run(arguments)
+            XCTAssertEqual(status, 4, arguments.joined(separator: " ") + stderr)
+            XCTAssertTrue(stderr.contains("iotcert: error: standard output: cannot be written: "
+                + "no space left on device"), stderr)
+        }
+        let (status, _) = try run(["inspect", "nope.iotb"], errorsToFull: true)
+        XCTAssertEqual(status, 2)
+    }
+
+    /// Key files and simulate's host files get the same sentences as certificate inputs
+    /// (formerly "cannot be read as text" for a missing file, a directory and noise alike).
+    func testKeyAndHostFilesGetFileSystemSentences() throws {
+        try pack("keys.iotb", "--sign-key", "keys/bundle-signing.pem")
+        try FileManager.default.createDirectory(atPath: path("key-dir"),
+                                                withIntermediateDirectories: true)
+        try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: URL(fileURLWithPath: path("key.bin")))
+        let cases = [("nowhere/k.pem", "nowhere/k.pem: no such file or directory"),
+                     ("key-dir", "key-dir: is a directory, not a file"),
+                     ("key.bin", "key.bin: is not text (not UTF-8)")]
+        for (key, message) in cases {
+            for arguments in [["verify", "--bundle", "keys.iotb", "--signing-key", key,
+                               "leaves/api-chain.pem"],
+                              ["inspect", "--signing-key", key, "keys.iotb"],
+                              ["pack", "--anchors", "roots", "--sign-key", key, "-o", "k2.iotb"]] {
+                let run = try Tool.run(arguments, in: Self.dir)
+                XCTAssertEqual(run.status, 2, arguments.joined(separator: " ") + run.stderr)
+                XCTAssertTrue(run.stderr.contains("iotcert: error: " + message), run.stderr)
+            }
+        }
+        let servers = temporaryDirectory("host-dir")
+        try FileManager.default.createDirectory(atPath: servers + "/a.example/host",
+                                                withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path("leaves/api-chain.pem"),
+                                         toPath: servers + "/a.example/2025-01-01.pem")
+        let simulate = try iotcert("simulate", "--bundle", "keys.iotb", "--chains", servers,
+                                   "--from", "2025-01-01", "--to", "2025-02-01")
+        XCTAssertEqual(simulate.status, 2, simulate.stderr)
+        XCTAssertTrue(simulate.stderr.contains("a.example/host: is a directory, not a file"),
+                      simulate.stderr)
+    }
+
+    /// sizes' LABEL=ANCHORS[:INTERMEDIATES][@TIME]: "x=:roots" formerly took the
+    /// intermediates as anchors, "=roots" printed a row without a label, and an @seconds
+    /// time ("@@1735689600") was cut at its own "@" and refused as a bare number.
+    func testSizesSetsAreReadAsDocumented() throws {
+        for bad in ["x=:roots", "=roots", "x=", "x=roots@"] {
+            let run = try iotcert("sizes", bad, "--at", "2025-01-01")
+            XCTAssertEqual(run.status, 64, bad + run.stdout)
+            XCTAssertTrue(run.stderr.hasPrefix("Error: set"), run.stderr)
+        }
+        let seconds = try iotcert("sizes", "x=roots@@1735689600")
+        XCTAssertEqual(seconds.status, 0, seconds.stderr)
+        let date = try iotcert("sizes", "x=roots@2025-01-01")
+        XCTAssertEqual(seconds.stdout, date.stdout.replacingOccurrences(
+            of: "x=roots@2025-01-01", with: "x=roots@@1735689600"))
+        XCTAssertTrue(date.stdout.contains("| x | 4 | 0 |"), date.stdout)
     }
 
     func testGenNeverReplacesAKeyWithoutForce() throws {
@@ -496,6 +772,31 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(onFile.status, 4)
         XCTAssertTrue(onFile.stderr.contains("is a file") || onFile.stderr.contains("not a "
             + "directory"), onFile.stderr)
+    }
+
+    /// A demonstration clock after 2049 writes its CRL with GeneralizedTime (RFC 5280
+    /// 5.1.2.4; formerly swift-asn1's "Invalid year for UTCTime 2099", exit 2), and a clock
+    /// whose certificates would leave the years the tool reads is a usage error.
+    func testGenWorksForEveryClockItAccepts() throws {
+        let dir = temporaryDirectory("gen-2100")
+        let gen = try Tool.run(["gen", "--out", dir, "--now", "2100-01-01"], in: dir)
+        XCTAssertEqual(gen.status, 0, gen.stderr)
+        let pack = try Tool.run(["pack", "--anchors", "roots", "--intermediates", "intermediates",
+                                 "--crls", "crls", "--valid-from", "2100-01-01", "-o", "b.iotb"],
+                                in: dir)
+        XCTAssertEqual(pack.status, 0, pack.stderr)
+        let crl = try InputFiles.crls([dir + "/crls"])
+        XCTAssertEqual(crl.count, 1)
+        let revoked = try Tool.run(["verify", "--bundle", "b.iotb", "--time", "2100-03-01",
+                                    "leaves/revoked-chain.pem"], in: dir)
+        XCTAssertEqual(revoked.status, 1, revoked.stdout + revoked.stderr)
+        XCTAssertTrue(revoked.stdout.contains("INVALID: pathRevoked"), revoked.stdout)
+        for clock in ["1615-01-01", "9990-01-01"] {
+            let run = try Tool.run(["gen", "--out", dir + "/x", "--now", clock], in: dir)
+            XCTAssertEqual(run.status, 64, clock + run.stderr)
+            XCTAssertTrue(run.stderr.contains("must lie from 1615-12-28 to 9979-01-05"),
+                          run.stderr)
+        }
     }
 
     func testGenIsByteIdenticalAcrossRuns() throws {

@@ -13,12 +13,17 @@ final class TextFormatTests: XCTestCase {
         XCTAssertEqual(TimeText.parse("2024-12-31T19:00:00-05:00"), 1_735_689_600)
         XCTAssertEqual(TimeText.parse("@1735689600"), 1_735_689_600)
         XCTAssertEqual(TimeText.parse("@-1"), -1)
+        XCTAssertEqual(TimeText.parse("@253402300799"), TimeText.latest)
+        XCTAssertEqual(TimeText.parse("@-11676096000"), TimeText.earliest)
+        XCTAssertEqual(TimeText.format(TimeText.earliest), "1600-01-01T00:00:00Z")
         XCTAssertEqual(TimeText.parse("2024-02-29"), 1_709_164_800)
         // Foundation alone would roll these over, read a bare number as seconds, or ignore
         // trailing text; each is refused.
         for bad in ["2023-02-29", "2025-13-01", "2025-01-01T24:00:00Z", "2025-01-01T00:00:00",
                     "yesterday", "2025-1-1", "", "1735689600", "20250101", "2025-01-01x",
-                    "2025-01-01T00:00:00Zx", "2025-02-30T00:00:00Z", "@", "@+5", "@1.5"] {
+                    "2025-01-01T00:00:00Zx", "2025-02-30T00:00:00Z", "@", "@+5", "@1.5",
+                    "@253402300800", "@-11676096001", "@9223372036854775807",
+                    "1599-12-31", "1000-01-01T00:00:00Z"] {
             XCTAssertNil(TimeText.parse(bad), bad)
         }
         XCTAssertEqual(TimeText.format(1_735_689_600), "2025-01-01T00:00:00Z")
@@ -35,6 +40,9 @@ final class TextFormatTests: XCTestCase {
         XCTAssertNil(DurationText.parse("d"))
         XCTAssertNil(DurationText.parse("-1d"))
         XCTAssertNil(DurationText.parse("9999999999999999w"))
+        XCTAssertEqual(DurationText.parse("438290w"), 438_290 * 7 * 86_400)
+        XCTAssertNil(DurationText.parse("438291w"))
+        XCTAssertNil(DurationText.parse("9223372036854775807s"))
         XCTAssertEqual(DurationText.format(86_400 * 3), "3d")
     }
 

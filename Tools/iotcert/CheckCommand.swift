@@ -17,7 +17,8 @@ struct CheckCommand: ParsableCommand {
             pack) when it is there. \(ToolExit.helpText)
             """)
 
-    @Option(help: ArgumentHelp("The period to look ahead: Nd, Nh or Nw (30d, 12h, 2w).",
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The period to look ahead: Nd, Nh or Nw (30d, 12h, 2w).",
                                valueName: "duration"))
     var expiringWithin: String
 

@@ -42,6 +42,12 @@ struct GenCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let clock = try now.map { try Arguments.time($0, "--now") } ?? DemoPKI.defaultNow
+            guard DemoPKI.clocks.contains(clock) else {
+                throw ValidationError("--now \(TimeText.format(clock)): the PKI's certificates "
+                    + "run from 15 years before the clock to 20 years after it, so it must lie "
+                    + "from \(TimeText.date(DemoPKI.clocks.lowerBound)) to "
+                    + "\(TimeText.date(DemoPKI.clocks.upperBound))")
+            }
             let pki = try DemoPKI.make(seed: seed, now: clock)
             try pki.write(to: out, replaceKeys: force)
             print("wrote \(pki.files.count) files to \(out) (seed \"\(seed)\", clock "

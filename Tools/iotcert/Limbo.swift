@@ -96,13 +96,13 @@ struct LimboCommand: ParsableCommand {
         let known = try exceptions.map(Self.readObject) ?? [:]
         let report = LimboSummary(suite: suite, results: results, exceptions: known,
                                   filtered: filter != nil)
-        FileHandle.standardError.write(Data(report.text.utf8))
+        writeStandardError(report.text)
         var clean = report.isClean
         if let relaxations {
             let diff = ProfileDifferences(strict: results, relaxed: defaultResults,
                                           listed: try Self.readObject(relaxations),
                                           suite: suite, filtered: filter != nil)
-            FileHandle.standardError.write(Data(diff.text.utf8))
+            writeStandardError(diff.text)
             clean = clean && diff.isClean
         }
         if !clean { throw ExitCode(ToolExit.negative) }
@@ -115,8 +115,7 @@ struct LimboCommand: ParsableCommand {
         if let path {
             try writeFile(path, [UInt8](json))
         } else {
-            FileHandle.standardOutput.write(json)
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            try writeFile(FileIO.standardStream, [UInt8](json) + [0x0A])
         }
     }
 
@@ -280,7 +279,8 @@ struct LimboRunner {
         if let depth = testCase.maxChainDepth {
             // max_chain_depth counts intermediates; depthMax counts the leaf too. The device
             // cannot go past depthCeiling, so a larger request is clamped (stricter only).
-            options.limits.depthMax = UInt8(min(max(depth, 0) + 1, Int(Limits.depthCeiling)))
+            // Clamped before the leaf is added, so that a hostile Int.max cannot overflow.
+            options.limits.depthMax = UInt8(min(max(depth, 0), Int(Limits.depthCeiling) - 1) + 1)
         }
         let leafView = arena.copy(leaf)
         let presented = placement == .presented ? [leafView] + intermediateViews : [leafView]

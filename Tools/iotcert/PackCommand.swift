@@ -63,23 +63,26 @@ struct PackCommand: ParsableCommand {
     @Flag(help: "Store anchors' full subject names instead of 16-byte digests.")
     var fullSubjects = false
 
-    @Option(help: "Policy: most certificates in a path (1...16).")
+    @Option(parsing: .unconditional, help: "Policy: most certificates in a path (1...16).")
     var depthMax: UInt8?
 
-    @Option(help: "Policy: most signature checks per verification (1...65535).")
+    @Option(parsing: .unconditional,
+            help: "Policy: most signature checks per verification (1...65535).")
     var signaturesMax: UInt16?
 
     @Option(help: ArgumentHelp("Policy: allowed key algorithms, comma-separated: p256, p384, "
             + "rsa. Anchors and intermediates with other keys are dropped.", valueName: "list"))
     var algorithms: String?
 
-    @Option(help: "Fail (exit 3) with a report when the bundle is larger than this.")
+    @Option(parsing: .unconditional,
+            help: "Fail (exit 3) with a report when the bundle is larger than this.")
     var maxBytes: Int?
 
     @Option(help: "Sign the bundle with this ECDSA P-256 private key (PEM).")
     var signKey: String?
 
-    @Option(help: "The bundle's sequence number: a device accepts only a newer one.")
+    @Option(parsing: .unconditional,
+            help: "The bundle's sequence number: a device accepts only a newer one.")
     var sequence: UInt32 = 1
 
     @Option(name: .shortAndLong, help: "Where to write the bundle (- for standard output).")
@@ -98,7 +101,8 @@ struct PackCommand: ParsableCommand {
 
     /// Above this a bundle gets a size warning: 64 KiB is a large part of the flash of a
     /// Cortex-M class device (the whole Mozilla root store packs into 49 KB).
-    @Option(help: ArgumentHelp("Warn on standard error when the bundle is larger than this "
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Warn on standard error when the bundle is larger than this "
             + "(default 65,536) and no --max-bytes is given.", valueName: "bytes"))
     var warnBytes = 64 << 10
 
@@ -120,6 +124,10 @@ struct PackCommand: ParsableCommand {
             throw ValidationError("--depth-max must be 1...\(Limits.depthCeiling)")
         }
         if signaturesMax == 0 { throw ValidationError("--signatures-max must be 1...65535") }
+        if let maxBytes, maxBytes < 0 {
+            throw ValidationError("--max-bytes \(maxBytes): must be at least 0")
+        }
+        if warnBytes < 0 { throw ValidationError("--warn-bytes \(warnBytes): must be at least 0") }
     }
 
     func run() throws {
@@ -133,7 +141,12 @@ struct PackCommand: ParsableCommand {
                 intermediates: try InputFiles.certificates(intermediates),
                 deviceChain: try InputFiles.certificates(deviceChain),
                 crls: try InputFiles.crls(crls))
-            if output != FileIO.standardStream { try FileIO.checkWritable(output) }
+            if output != FileIO.standardStream {
+                // The names file too: a bundle written beside a names file that cannot be
+                // would be half a result.
+                try FileIO.checkWritable(output)
+                try FileIO.checkWritable(AnchorNames.path(besides: output))
+            }
             if let header { try FileIO.checkWritable(header) }
             let signer = try signKey.map { try BundleSigner(pemFile: $0) }
             let result = try Packer.pack(inputs, options: options, sign: signer?.signFunction)

@@ -61,6 +61,8 @@ struct SimulateCommand: ParsableCommand {
             var options = SimulationOptions(from: try Arguments.time(from, "--from"),
                                             to: try Arguments.time(to, "--to"),
                                             step: try Arguments.duration(step, "--step"))
+            // A bad period is a usage error (exit 64), found before any file is read.
+            if let refusal = options.refusal { throw ValidationError(refusal) }
             options.purpose = purpose.purpose
             options.workspaceBytes = workspaceOptions.workspace
             options.target = workspaceOptions.device

@@ -61,15 +61,22 @@ struct SizesCommand: ParsableCommand {
             throw ValidationError("set \"\(set)\": expected LABEL=ANCHORS[:INTERMEDIATES][@TIME]")
         }
         let label = String(set[..<equals])
+        guard !label.isEmpty else { throw ValidationError("set \"\(set)\": no label") }
         var rest = set[set.index(after: equals)...]
         var time: Int64?
-        if let at = rest.lastIndex(of: "@") {
+        // The last "@" starts the time, or the one before it when the time is @seconds
+        // ("LABEL=roots@@1735689600"); a path may hold an "@" of its own.
+        if var at = rest.lastIndex(of: "@") {
+            if at > rest.startIndex, rest[rest.index(before: at)] == "@" {
+                at = rest.index(before: at)
+            }
             time = try Arguments.time(String(rest[rest.index(after: at)...]), "set \(label)")
             rest = rest[..<at]
         }
-        let parts = rest.split(separator: ":", maxSplits: 1)
+        // Empty parts kept: "x=:roots" has no anchors, not roots as anchors.
+        let parts = rest.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let paths = parts.map { $0.split(separator: ",").map(String.init) }
-        guard let anchorPaths = paths.first else {
+        guard let anchorPaths = paths.first, !anchorPaths.isEmpty else {
             throw ValidationError("set \"\(set)\": no anchors")
         }
         return (label, try InputFiles.certificates(anchorPaths),

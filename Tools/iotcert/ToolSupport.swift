@@ -29,17 +29,29 @@ enum ToolExit {
         + "verdict, 2 bad input, 3 no bundle made, 4 output not written, 64 usage)."
 }
 
+/// Text on standard error, ignoring a failed write: when even standard error cannot be
+/// written (2>/dev/full) there is nobody left to tell, and FileHandle.write would trap.
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { Foundation.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return }
+        bytes = bytes.dropFirst(n)
+    }
+}
+
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("iotcert: error: \(message)\n".utf8))
+    writeStandardError("iotcert: error: \(message)\n")
 }
 
 /// A progress line for long work, on standard error so that it never mixes with a report.
 func printProgress(_ message: String) {
-    FileHandle.standardError.write(Data("iotcert: \(message)\n".utf8))
+    writeStandardError("iotcert: \(message)\n")
 }
 
 func printWarning(_ message: String) {
-    FileHandle.standardError.write(Data("iotcert: warning: \(message)\n".utf8))
+    writeStandardError("iotcert: warning: \(message)\n")
 }
 
 /// Runs a subcommand's body, turning the library's errors into a message on standard error
@@ -48,7 +60,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
     InputFiles.note = { printWarning($0) }
     do {
         try body()
+        try FileIO.flushStandardOutput()
     } catch let error as ExitCode {
+        // A verdict printed to a full disk is not a verdict: the output error comes first.
+        do { try FileIO.flushStandardOutput() } catch let output as OutputError {
+            printError(output.description)
+            throw ExitCode(ToolExit.badOutput)
+        }
         throw error
     } catch let error as ValidationError {
         throw error
@@ -76,7 +94,7 @@ enum Output {
 
     static func report(_ text: String) {
         if reportsToStandardError {
-            FileHandle.standardError.write(Data(text.utf8))
+            writeStandardError(text)
         } else {
             print(text, terminator: "")
         }
@@ -88,8 +106,7 @@ enum Output {
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    FileHandle.standardOutput.write(try encoder.encode(value))
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    try FileIO.write(FileIO.standardStream, [UInt8](try encoder.encode(value)) + [0x0A])
 }
 
 /// What a bundle's signature amounts to, in words and as a JSON value.
@@ -129,6 +146,10 @@ enum Arguments {
                         + String(digits[4..<6]) + "-" + String(digits[6..<8])
                 }
                 hint += ")"
+            } else if text.hasPrefix("@"), Int64(text.dropFirst()) != nil
+                || text.dropFirst().allSatisfy(\.isNumber) {
+                hint = " (@seconds must lie from @\(TimeText.earliest) to @\(TimeText.latest), "
+                    + "the years 1600 to 9999)"
             }
             throw ValidationError("\(option) \"\(text)\": expected \(timeHelp)\(hint)")
         }
@@ -138,7 +159,7 @@ enum Arguments {
     static func duration(_ text: String, _ option: String) throws -> Int64 {
         guard let d = DurationText.parse(text), d > 0 else {
             throw ValidationError("\(option) \"\(text)\": expected a positive duration such as "
-                + "30d, 12h or 2w")
+                + "30d, 12h or 2w, at most \(DurationText.max / (7 * TimeText.secondsPerDay))w")
         }
         return d
     }
@@ -170,7 +191,8 @@ func checkStandardInputOnce(_ paths: [String]) throws {
 
 /// `--workspace` and `--target`, shared by verify and simulate.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Workspace bytes the device gives the verifier, on --target "
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Workspace bytes the device gives the verifier, on --target "
             + "(default: what the limits need there; at most 1,048,576).", valueName: "bytes"))
     var workspace: Int?
 

@@ -34,7 +34,8 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
-    @Option(help: ArgumentHelp("The device's limit on certificates in a path (1...16; "
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The device's limit on certificates in a path (1...16; "
             + "default 8); the bundle's policy may lower it.", valueName: "n"))
     var depthMax: UInt8?
 
@@ -60,7 +61,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Require the bundle to be signed by this P-256 public (or private) key, PEM.")
     var signingKey: String?
 
-    @Option(help: "Refuse the bundle unless its sequence number is larger than this.")
+    @Option(parsing: .unconditional,
+            help: "Refuse the bundle unless its sequence number is larger than this.")
     var currentSequence: UInt32?
 
     @Flag(help: ArgumentHelp("Verify with the strict profile (RFC 5280 and CABF issuance "

@@ -144,15 +144,14 @@ extension PathSearch {
         guard !child.pointee.signatureAlgorithm.isWeak else {
             throw .certWeakSignatureAlgorithm
         }
-        guard var memo = options.memo else { return try verifySignature(of: child, by: key) }
+        guard let memo = options.memo else { return try verifySignature(of: child, by: key) }
         // A SignatureMemo exists only once the memo's functions are installed.
         guard let functions = memoFunctions else { throw .invalidArgument }
         var memoKey = DigestBuffer()
-        var issuer = key
         try withUnsafeMutableBytes(of: &memoKey) { (buffer) throws(IoTCertError) in
             let k = buffer.baseAddress!
-            let found = withUnsafePointer(to: &memo) { m in
-                withUnsafePointer(to: &issuer) {
+            let found = withUnsafePointer(to: memo) { m in
+                withUnsafePointer(to: key) {
                     functions.lookup(m, iotcert_buffer(child.pointee.der), $0, k)
                 }
             }
@@ -163,7 +162,7 @@ extension PathSearch {
                 return
             }
             try verifySignature(of: child, by: key)
-            withUnsafePointer(to: &memo) { functions.record($0, k) }
+            withUnsafePointer(to: memo) { functions.record($0, k) }
         }
     }
 

@@ -144,6 +144,16 @@ extension PathSearch {
         guard !child.pointee.signatureAlgorithm.isWeak else {
             throw .certWeakSignatureAlgorithm
         }
+        guard options.memo != nil else { return try verifySignature(of: child, by: key) }
+        try checkSignatureWithMemo(of: child, by: key)
+    }
+
+    /// checkSignature with a memo: its lookup goes through the memo's functions. Kept out of
+    /// line so that a verification without a memo carries none of its frame.
+    @inline(never)
+    private mutating func checkSignatureWithMemo(of child: UnsafePointer<Certificate>,
+                                                 by key: PublicKey) throws(IoTCertError)
+    {
         guard let memo = options.memo else { return try verifySignature(of: child, by: key) }
         // A SignatureMemo exists only once the memo's functions are installed.
         guard let functions = memoFunctions else { throw .invalidArgument }

@@ -328,6 +328,14 @@ int iotcert_memo_init(void *memo, size_t len);
  * Returns IOTCERT_OK, or IOTCERT_ERR_INVALID_ARGUMENT when it does not: format it then. */
 int iotcert_memo_attach(void *memo, size_t len);
 
+/*
+ * The memo's code is linked only into a product that calls one of these two functions:
+ * iotcert_verify reaches it through functions that the first successful call of either
+ * installs. Until then iotcert_verify refuses any options->memo with
+ * IOTCERT_ERR_INVALID_ARGUMENT, so a device that keeps its memo in retained RAM calls
+ * iotcert_memo_attach (or iotcert_memo_init when that fails) after every reset.
+ */
+
 /* ---------------------------------------------------------------------------------------- */
 /* Library                                                                                  */
 

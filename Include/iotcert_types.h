@@ -56,7 +56,9 @@ typedef struct iotcert_options {
     uint32_t signatures_max;       /* signature checks per verification */
     uint32_t name_comparisons_max; /* name-constraint comparisons per verification */
     uint32_t steps_max;            /* path-search steps per verification */
-    /* The signature memo (iotcert_memo_init), or NULL for none (the default). */
+    /* The signature memo (iotcert_memo_init), or NULL for none (the default). Refused with
+     * IOTCERT_ERR_INVALID_ARGUMENT before iotcert_memo_init or iotcert_memo_attach has
+     * succeeded once since reset (the memo's code is reached only through them). */
     void *memo;
     size_t memo_len;
 } iotcert_options;

@@ -162,8 +162,11 @@ func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOption
     options.limits = try limits(from: o)
     options.strict = o.flags & IOTCERT_FLAG_STRICT_PROFILE != 0
     if let memo = o.memo {
-        options.memo = try SignatureMemo(
-            attaching: UnsafeMutableRawBufferPointer(start: memo, count: o.memo_len))
+        // The memo's code is reached only through the functions iotcert_memo_init or
+        // iotcert_memo_attach installed; before either was called there is no memo to use.
+        guard let functions = memoFunctions,
+            functions.attach(memo, o.memo_len, &options.memo)
+        else { throw .invalidArgument }
     }
     return options
 }

@@ -11,8 +11,32 @@
 // Replacement is first-in first-out: a full memo overwrites its oldest entry, so a device
 // talking to a handful of servers keeps all their links, and a flood of new chains cannot
 // grow it.
+//
+// Linked only into a product that uses it: the path search and iotcert_verify reach the
+// memo's code only through `memoFunctions`, which starts out nil and which only formatting
+// or attaching a memo (iotcert_memo_init, iotcert_memo_attach, SignatureMemo.format,
+// SignatureMemo(attaching:)) fills in. A product that calls none of them refers to no memo
+// code, so --gc-sections drops it.
 
 import CIoTCert
+
+/// What the memo does, as C function pointers into its own code (like TrustSourceFunctions
+/// for the trust sources). The memo arguments are SignatureMemo values, by pointer.
+struct MemoFunctions {
+    /// Checks `length` bytes at `memory` as a formatted memo and writes the SignatureMemo
+    /// over it to `out` (a SignatureMemo?); false (out untouched) when it is none.
+    let attach: @convention(c) (UnsafeMutableRawPointer, Int, UnsafeMutableRawPointer) -> Bool
+    /// Writes the key of the certificate `der` signed by `issuer` (a PublicKey) to `key`
+    /// (32 bytes). Returns 1 when the memo holds it, 0 when not, -1 when hashing failed.
+    let lookup: @convention(c) (UnsafeRawPointer, iotcert_buffer, UnsafeRawPointer,
+                                UnsafeMutableRawPointer) -> Int32
+    /// Records `key` (32 bytes) in the memo.
+    let record: @convention(c) (UnsafeRawPointer, UnsafeRawPointer) -> Void
+}
+
+/// The memo's functions once any memo was formatted or attached; nil before. Statically
+/// initialized (no lazy initializer in Embedded Swift), written only with the same value.
+nonisolated(unsafe) var memoFunctions: MemoFunctions? = nil
 
 public enum SignatureMemoLayout {
     public static let magic: UInt32 = 0x4F4D_454D  // "MEMO" read little-endian
@@ -41,6 +65,7 @@ public struct SignatureMemo {
             throw .invalidArgument
         }
         let slots = min(fit, SignatureMemoLayout.slotsMax)
+        installMemoFunctions()
         writeLE32(memory, 0, SignatureMemoLayout.magic)
         writeLE32(memory, 4, UInt32(slots))
         writeLE32(memory, 8, 0)
@@ -60,6 +85,7 @@ public struct SignatureMemo {
             SignatureMemoLayout.bytes(slots: slots) <= memory.count,
             Int(readLE32(m, 8)) < slots, Int(readLE32(m, 12)) <= slots
         else { throw .invalidArgument }
+        installMemoFunctions()
         self.init(memory: memory, slots: slots)
     }
 
@@ -112,6 +138,34 @@ public struct SignatureMemo {
             guard status == IOTCERT_PORT_OK else { throw .cryptoFailure }
         }
     }
+}
+
+/// Makes the memo reachable from iotcert_verify and the path search.
+private func installMemoFunctions() {
+    memoFunctions = MemoFunctions(
+        attach: { memory, length, out in
+            guard let memo = try? SignatureMemo(
+                attaching: UnsafeMutableRawBufferPointer(start: memory, count: length))
+            else { return false }
+            out.assumingMemoryBound(to: Optional<SignatureMemo>.self).pointee = memo
+            return true
+        },
+        lookup: { memo, der, issuer, key in
+            let out = UnsafeMutableRawBufferPointer(start: key,
+                                                    count: SignatureMemoLayout.keyLength)
+            guard (try? SignatureMemo.key(
+                signed: UnsafeRawBufferPointer(start: der.data, count: der.len),
+                issuer: issuer.assumingMemoryBound(to: PublicKey.self).pointee, into: out))
+                != nil
+            else { return -1 }
+            let found = memo.assumingMemoryBound(to: SignatureMemo.self).pointee
+                .contains(UnsafeRawBufferPointer(out))
+            return found ? 1 : 0
+        },
+        record: { memo, key in
+            memo.assumingMemoryBound(to: SignatureMemo.self).pointee.insert(
+                UnsafeRawBufferPointer(start: key, count: SignatureMemoLayout.keyLength))
+        })
 }
 
 private func chunk(_ b: UnsafeRawBufferPointer) -> iotcert_port_chunk {

@@ -144,18 +144,35 @@ extension PathSearch {
         guard !child.pointee.signatureAlgorithm.isWeak else {
             throw .certWeakSignatureAlgorithm
         }
+        guard options.memo != nil else { return try verifySignature(of: child, by: key) }
+        try checkSignatureWithMemo(of: child, by: key)
+    }
+
+    /// checkSignature with a memo: its lookup goes through the memo's functions. Kept out of
+    /// line so that a verification without a memo carries none of its frame.
+    @inline(never)
+    private mutating func checkSignatureWithMemo(of child: UnsafePointer<Certificate>,
+                                                 by key: PublicKey) throws(IoTCertError)
+    {
         guard let memo = options.memo else { return try verifySignature(of: child, by: key) }
+        // A SignatureMemo exists only once the memo's functions are installed.
+        guard let functions = memoFunctions else { throw .invalidArgument }
         var memoKey = DigestBuffer()
         try withUnsafeMutableBytes(of: &memoKey) { (buffer) throws(IoTCertError) in
-            let k = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<32])
-            try SignatureMemo.key(signed: child.pointee.der, issuer: key, into: k)
-            if memo.contains(UnsafeRawBufferPointer(k)) {
+            let k = buffer.baseAddress!
+            let found = withUnsafePointer(to: memo) { m in
+                withUnsafePointer(to: key) {
+                    functions.lookup(m, iotcert_buffer(child.pointee.der), $0, k)
+                }
+            }
+            guard found >= 0 else { throw .cryptoFailure }
+            if found == 1 {
                 // Saturates: only stepsMax (32 bits) bounds the hits, not signaturesMax.
                 if memoHits < UInt16.max { memoHits += 1 }
                 return
             }
             try verifySignature(of: child, by: key)
-            memo.insert(UnsafeRawBufferPointer(k))
+            withUnsafePointer(to: memo) { functions.record($0, k) }
         }
     }
 

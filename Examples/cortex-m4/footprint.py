@@ -2,15 +2,21 @@
 """Print the footprint tables of README.md from the runs of `make footprint`.
 
     footprint.py --general RUN_LOG --p256m RUN_LOG --peer-full RUN_LOG --peer-p256 RUN_LOG
-                 [--out FILE.md]
+                 --product-general LOG --product-general-memo LOG
+                 --product-p256m LOG --product-p256m-memo LOG [--out FILE.md]
 
-The logs are what the four images printed under QEMU (-icount shift=0): iotcert's general
-build (Mbed TLS 2.28 port) and its P-256 build (p256-m port), BearSSL 0.6's x509_minimal with
-iotcert's algorithm set and with P-256 only. Every figure comes from the images' own output:
-flash from the linker's symbols, stack from painting, workspace from iotcert_result, heap from
-Mbed TLS's allocator, instructions from SysTick ticks (40 instructions a tick). All of them
-repeat exactly from run to run, so the tables can be checked in CI (`make readme-check`).
-With --out the tables are also written to FILE.md. Python 3 standard library only.
+The logs are what the images printed under QEMU (-icount shift=0): the test harness (main.c)
+of iotcert's general build (Mbed TLS 2.28 port) and of its P-256 build (p256-m port), BearSSL
+0.6's x509_minimal with iotcert's algorithm set and with P-256 only, and the product image
+(product.c) of each build, without and with the signature memo (each product log ends with
+size-report.sh's figures for its image). The flash targets are read from the product images:
+what a product that verifies a chain against a DER root links, and nothing it does not call.
+RAM and instructions are read from the harness, which runs every case. Every figure comes from
+the images: flash from the linker's symbols, stack from painting, workspace from
+iotcert_result, heap from Mbed TLS's allocator, instructions from SysTick ticks (40
+instructions a tick). All of them repeat exactly from run to run, so the tables can be checked
+in CI (`make readme-check`). With --out the tables are also written to FILE.md. Python 3
+standard library only.
 """
 
 import argparse
@@ -66,19 +72,42 @@ def cases(text: str) -> list[tuple[str, str, dict[str, str]]]:
             for name, status, fields in found]
 
 
-def side_by_side(g: dict, p: dict, bf: dict, bp: dict) -> list[str]:
-    """The P-256 chain in four builds, with iotcert-to-BearSSL ratios."""
+def crypto_flash(log: dict) -> int:
+    return log["flash.port"] + log["flash.mbedtls"]
+
+
+def product_flash(log: dict) -> int:
+    """What the product links for verification: core + port + crypto."""
+    return log["flash.core"] + crypto_flash(log)
+
+
+# What the product images (product.c) link, for the row labels.
+PRODUCT_LINKS = ("product.c: a DER root, iotcert_options_init, iotcert_verify; no "
+                 "iotcert_strerror, memo, bundle, store or revocation")
+
+
+def side_by_side(g: dict, p: dict, bf: dict, bp: dict, products: dict) -> list[str]:
+    """The P-256 chain in four builds, with iotcert-to-BearSSL ratios. Flash is the product
+    images' (product.c), the harness's core beside it; RAM and instructions the harness's."""
     g_ram = max(g["ref.first_ram"], g["ref.warm_ram"])
     p_ram = max(p["ref.first_ram"], p["ref.warm_ram"])
-    crypto = {"g": g["flash.port"] + g["flash.mbedtls"], "p": p["flash.port"] + p["flash.mbedtls"]}
+    pg, pp = products["general"], products["p256m"]
+    mg, mp = products["general-memo"], products["p256m-memo"]
     rows = [
-        ("flash, X.509 logic (iotcert: the core)", bf["peer.flash.x509"],
-         bp["peer.flash.x509"], g["flash.core"], p["flash.core"]),
-        ("flash, crypto (iotcert: port + crypto library)", bf["peer.flash.crypto"],
-         bp["peer.flash.crypto"], crypto["g"], crypto["p"]),
+        ("flash, X.509 logic (iotcert: the core, product image)", bf["peer.flash.x509"],
+         bp["peer.flash.x509"], pg["flash.core"], pp["flash.core"]),
+        ("flash, crypto (iotcert: port + crypto library, product image)",
+         bf["peer.flash.crypto"], bp["peer.flash.crypto"], crypto_flash(pg),
+         crypto_flash(pp)),
         ("flash, total of what the product links", bf["peer.flash.product"],
-         bp["peer.flash.product"], g["flash.product"], p["flash.product"]),
-        ("RAM of one verification, all of it", bf["peer.ram"], bp["peer.ram"], g_ram, p_ram),
+         bp["peer.flash.product"], product_flash(pg), product_flash(pp)),
+        ("flash, the core of the product image with the signature memo",
+         bf["peer.flash.x509"], bp["peer.flash.x509"], mg["flash.core"], mp["flash.core"]),
+        ("flash, the core of the test harness (calls iotcert_strerror, the memo, every "
+         "option)", bf["peer.flash.x509"], bp["peer.flash.x509"], g["flash.core"],
+         p["flash.core"]),
+        ("RAM of one verification, all of it (test harness)", bf["peer.ram"], bp["peer.ram"],
+         g_ram, p_ram),
     ]
     out = [
         "| P-256 chain (leaf <- intermediate <- root) | BearSSL, iotcert's "
@@ -103,8 +132,11 @@ def side_by_side(g: dict, p: dict, bf: dict, bp: dict) -> list[str]:
     return out
 
 
-def targets(g: dict, gt: str, p: dict, bp: dict) -> list[str]:
-    """Issue 11's targets, each with what was reached."""
+def targets(g: dict, gt: str, p: dict, bp: dict, products: dict) -> list[str]:
+    """Issue 11's targets, each with what was reached. The flash targets are the product
+    images'; the harness's flash follows each of them, as a figure without a target."""
+    pg, pp = products["general"], products["p256m"]
+    harness = "(harness: no target)"
     p_ram = max(p["ref.first_ram"], p["ref.warm_ram"], p["verify_ram_peak"])
     g_cases = cases(gt)
     g_ram = max(int(f["ram"]) for _, _, f in g_cases)
@@ -117,10 +149,15 @@ def targets(g: dict, gt: str, p: dict, bp: dict) -> list[str]:
          f"<= {TARGET_VERIFY_RAM_VS_PEER}x", p_ram <= TARGET_VERIFY_RAM_VS_PEER * peer_ram),
         ("P-256 build: core alone (workspace + its own stack)", p["core_ram"],
          f"<= {n(TARGET_CORE_RAM)}", p["core_ram"] <= TARGET_CORE_RAM),
-        ("P-256 build: flash of core + port + crypto", p["flash.product"],
-         f"<= {n(TARGET_PRODUCT_FLASH)}", p["flash.product"] <= TARGET_PRODUCT_FLASH),
-        ("P-256 build: flash of the core", p["flash.core"], f"<= {n(TARGET_CORE_FLASH)}",
-         p["flash.core"] <= TARGET_CORE_FLASH),
+        (f"P-256 build: flash of core + port + crypto, product image ({PRODUCT_LINKS})",
+         product_flash(pp), f"<= {n(TARGET_PRODUCT_FLASH)}",
+         product_flash(pp) <= TARGET_PRODUCT_FLASH),
+        ("P-256 build: flash of the core, product image", pp["flash.core"],
+         f"<= {n(TARGET_CORE_FLASH)}", pp["flash.core"] <= TARGET_CORE_FLASH),
+        ("P-256 build: flash of core + port + crypto, test harness (calls iotcert_strerror)",
+         p["flash.product"], "-", None),
+        ("P-256 build: flash of the core, test harness (calls iotcert_strerror)",
+         p["flash.core"], "-", None),
         ("P-256 build: first verification, instructions against BearSSL (P-256 only)",
          ratio(p["ref.first_ticks"], bp["peer.first_ticks"]), f"<= {TARGET_FIRST_VS_PEER}x",
          p["ref.first_ticks"] <= TARGET_FIRST_VS_PEER * bp["peer.first_ticks"]),
@@ -132,18 +169,47 @@ def targets(g: dict, gt: str, p: dict, bp: dict) -> list[str]:
          f"<= {n(TARGET_GENERAL_RAM)}", g_ram <= TARGET_GENERAL_RAM),
         ("general build: core alone (workspace + its own stack)", g["core_ram"],
          f"<= {n(TARGET_CORE_RAM)}", g["core_ram"] <= TARGET_CORE_RAM),
-        ("general build: flash of the core", g["flash.core"],
-         f"<= {n(TARGET_GENERAL_CORE_FLASH)}", g["flash.core"] <= TARGET_GENERAL_CORE_FLASH),
+        ("general build: flash of the core, product image (the same calls, Mbed TLS 2.28 "
+         "port)", pg["flash.core"], f"<= {n(TARGET_GENERAL_CORE_FLASH)}",
+         pg["flash.core"] <= TARGET_GENERAL_CORE_FLASH),
+        ("general build: flash of the core, test harness (calls iotcert_strerror)",
+         g["flash.core"], "-", None),
     ]
     out = ["| target | reached | target | |", "| --- | ---: | --- | --- |"]
     for label, value, goal, ok in rows:
         shown = n(value) if isinstance(value, int) else value
-        out.append(f"| {label} | {shown} | {goal} | {verdict(ok)} |")
+        out.append(f"| {label} | {shown} | {goal} | {harness if ok is None else verdict(ok)} |")
+    return out
+
+
+def product_breakdown(products: dict) -> list[str]:
+    """Where each product image's bytes go (size-report.sh on product.c's images)."""
+    names = ["general", "general-memo", "p256m", "p256m-memo"]
+    rows = [
+        ("flash, whole image (text + rodata, unwind index, .data initializers)", "flash"),
+        ("&nbsp;&nbsp;core (Embedded Swift), code", "flash.core.code"),
+        ("&nbsp;&nbsp;core, read-only data", "flash.core.rodata"),
+        ("&nbsp;&nbsp;port (C)", "flash.port"),
+        ("&nbsp;&nbsp;crypto (Mbed TLS 2.28 / p256-m + Mbed TLS's sha256.c)", "flash.mbedtls"),
+        ("&nbsp;&nbsp;firmware (startup, console, measurement, product.c)", "flash.firmware"),
+        ("&nbsp;&nbsp;the three test chains and the status names", "flash.chains"),
+        ("&nbsp;&nbsp;newlib-nano + libgcc", "flash.libc"),
+        ("static RAM (.data + .bss)", "static_ram"),
+        ("&nbsp;&nbsp;Mbed TLS heap buffer", "static_ram.heap_buffer"),
+        ("&nbsp;&nbsp;iotcert workspace buffer (IOTCERT_WORKSPACE_BYTES(4))",
+         "static_ram.workspace"),
+    ]
+    out = ["| product image (product.c), bytes | general (Mbed TLS 2.28) | general + memo | "
+           "P-256 (p256-m) | P-256 + memo |", "| --- | ---: | ---: | ---: | ---: |"]
+    for label, key in rows:
+        out.append(f"| {label} | " + " | ".join(n(products[m][key]) for m in names) + " |")
+    out.append("| core + port + crypto | " +
+               " | ".join(n(product_flash(products[m])) for m in names) + " |")
     return out
 
 
 def breakdown(g: dict, p: dict) -> list[str]:
-    """Where each iotcert image's bytes go."""
+    """Where each test harness image's bytes go, and its RAM."""
     rows = [
         ("flash, whole image (text + rodata, unwind index, .data initializers)", "flash"),
         ("&nbsp;&nbsp;core (Embedded Swift), code", "flash.core.code"),
@@ -166,7 +232,7 @@ def breakdown(g: dict, p: dict) -> list[str]:
         ("core RAM: workspace needed + the core's own peak stack", "core_ram"),
         ("RAM of one verification, max over cases", "verify_ram_peak"),
     ]
-    out = ["| iotcert image, bytes | general (Mbed TLS 2.28) | P-256 (p256-m) |",
+    out = ["| test harness image (main.c), bytes | general (Mbed TLS 2.28) | P-256 (p256-m) |",
            "| --- | ---: | ---: |"]
     for label, key in rows:
         out.append(f"| {label} | {n(g[key])} | {n(p[key])} |")
@@ -189,16 +255,21 @@ def case_table(gt: str, pt: str) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    product_names = ("general", "general-memo", "p256m", "p256m-memo")
     for name in ("general", "p256m", "peer-full", "peer-p256"):
         ap.add_argument(f"--{name}", required=True)
+    for name in product_names:
+        ap.add_argument(f"--product-{name}", required=True)
     ap.add_argument("--out")
     args = ap.parse_args()
     g, gt = read_log(args.general)
     p, pt = read_log(args.p256m)
     bf, _ = read_log(args.peer_full)
     bp, _ = read_log(args.peer_p256)
-    blocks = [side_by_side(g, p, bf, bp), targets(g, gt, p, bp), breakdown(g, p),
-              case_table(gt, pt)]
+    products = {name: read_log(getattr(args, "product_" + name.replace("-", "_")))[0]
+                for name in product_names}
+    blocks = [side_by_side(g, p, bf, bp, products), targets(g, gt, p, bp, products),
+              product_breakdown(products), breakdown(g, p), case_table(gt, pt)]
     text = "\n\n".join("\n".join(b) for b in blocks) + "\n"
     print(text, end="")
     if args.out:

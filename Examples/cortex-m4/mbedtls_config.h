@@ -53,7 +53,9 @@ int fw_snprintf(char *buffer, size_t size, const char *format, ...);
 #define MBEDTLS_MPI_MAX_SIZE 512
 /* Public exponents are small (65537 takes a 1-bit window); a large window only costs RAM for
  * the rare odd exponent. */
+#ifndef MBEDTLS_MPI_WINDOW_SIZE
 #define MBEDTLS_MPI_WINDOW_SIZE 2
+#endif
 
 /* --- Elliptic curves ---------------------------------------------------------------------- */
 
@@ -79,7 +81,9 @@ int fw_snprintf(char *buffer, size_t size, const char *format, ...);
 #ifndef MBEDTLS_ECP_WINDOW_SIZE
 #define MBEDTLS_ECP_WINDOW_SIZE 4
 #endif
+#ifndef MBEDTLS_ECP_FIXED_POINT_OPTIM
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
+#endif
 
 #define MBEDTLS_ECDSA_C
 /* The port walks the DER Ecdsa-Sig-Value with mbedtls_asn1_get_tag. */

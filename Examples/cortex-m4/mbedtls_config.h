@@ -51,10 +51,11 @@ int fw_snprintf(char *buffer, size_t size, const char *format, ...);
 /* RSA-4096 is the largest key the core accepts, so no MPI ever needs more than 512 bytes;
  * the default (1024) only raises the size of temporaries. */
 #define MBEDTLS_MPI_MAX_SIZE 512
-/* Public exponents are small (65537 takes a 1-bit window); a large window only costs RAM for
- * the rare odd exponent. */
+/* Public exponents are small: 65537 takes a 1-bit window whatever the maximum, and the port
+ * refuses exponents above 32 bits. A larger maximum only sizes exp_mod's table of windows on
+ * the stack (measured: 2 costs 40 bytes more in the RSA case, for no instruction saved). */
 #ifndef MBEDTLS_MPI_WINDOW_SIZE
-#define MBEDTLS_MPI_WINDOW_SIZE 2
+#define MBEDTLS_MPI_WINDOW_SIZE 1
 #endif
 
 /* --- Elliptic curves ---------------------------------------------------------------------- */
@@ -67,22 +68,34 @@ int fw_snprintf(char *buffer, size_t size, const char *format, ...);
 /* Verification handles no secret, so the blinding RNG (and a DRBG module) is not needed. */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG
 /*
- * Comb window w: a precomputed table holds 2^(w-1) points. The port keeps each group loaded,
- * so the generator's table (built with w + 1, capped here) stays in the heap between
- * verifications; the public key's table is rebuilt on every call. Measured on the emulated
- * M4 (make ECP_WINDOW=w run; instructions per warm verify, heap with both groups cached):
- *   w  P-256   P-384   cached tables  heap peak
- *   2  25.2 M  48.0 M  1.5 KB         4.8 KB
- *   3  20.4 M  38.6 M  1.9 KB         5.4 KB
- *   4  18.2 M  34.7 M  3.6 KB         8.8 KB
- *   5  17.5 M  33.1 M  6.5 KB         15.0 KB
- * 4 is the knee: 5 saves 4% of the time for 6.2 KB more RAM; 3 saves 3.4 KB for 11% more.
+ * RAM against time. A verification multiplies the generator and the public key by a scalar
+ * with the comb method; window w means a table of 2^(w-1) points, built on the heap.
+ * MBEDTLS_ECP_FIXED_POINT_OPTIM 1 builds the generator's table with w + 1 and keeps it in the
+ * group, which the port keeps loaded: faster from the second verification on, but the tables
+ * of both curves then stay in the heap under every later verification, RSA ones included.
+ * Measured on the emulated M4 (make run ECP_WINDOW=w ECP_FIXED=f; instructions for the whole
+ * basic-p256 and basic-p384 chains, two signatures each; RAM of one verification as main.c
+ * counts it, max over the ECDSA cases and for the RSA-2048 case, addtrust-both-anchors):
+ *   w  fixed  P-256 first  P-256 warm  P-384    RAM, ECDSA  RAM, RSA  heap peak
+ *   4  1      43.70 M      36.64 M     83.07 M  12,148      12,000    8,880
+ *   3  1      46.99 M      40.77 M     89.26 M   9,000      10,480    7,360
+ *   2  1      55.08 M      50.12 M    105.40 M   8,260       9,960    6,840
+ *   4  0      50.81 M      50.81 M     96.40 M   8,960       8,524    5,460
+ *   3  0      53.17 M      53.17 M    101.25 M   7,244       8,524    5,404
+ *   2  0      59.68 M      59.68 M    114.46 M   7,028       8,524    5,404
+ * (MPI window 2 in these rows; 1 takes 40 bytes off the RSA case.) The general build's
+ * target is 8,000 bytes for every case: 3 without the kept table is the fastest setting
+ * that meets it for every ECDSA case, 21% more instructions than 4 with it for a first P-256
+ * verification, 45% for a warm one, 22% for P-384. The RSA-2048 case is the same in every
+ * row (its 5.4 KB of heap is Mbed TLS's bignum division computing R^2 mod n), so no ECP
+ * setting brings it under 8,000. A device that needs the speed more than the RAM (the TLS
+ * device of Examples/cortex-m4-net) sets 4 and 1 before including this file.
  */
 #ifndef MBEDTLS_ECP_WINDOW_SIZE
-#define MBEDTLS_ECP_WINDOW_SIZE 4
+#define MBEDTLS_ECP_WINDOW_SIZE 3
 #endif
 #ifndef MBEDTLS_ECP_FIXED_POINT_OPTIM
-#define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0
 #endif
 
 #define MBEDTLS_ECDSA_C

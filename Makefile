@@ -146,23 +146,25 @@ lib-sizes: deps
 # are written only by the commands that measure them, from figures that repeat exactly (bytes,
 # emulated instruction counts, callgrind instruction counts; no wall times). After any change
 # to the core, the ports or the firmware: `make readme-tables`, then commit README.md.
-# `make test` runs readme-check on the footprint and size tables (about a minute beyond what
-# the firmware tests build anyway); the benchmark's table is not checked there, because
+# `make test` runs readme-check on the footprint, size and conformance tables (about a minute
+# beyond what the firmware tests and `make limbo` do anyway); the benchmark's table is not checked there, because
 # `make bench` takes several minutes of callgrind (BENCH_README=0 skips it here).
 FOOTPRINT_MD := $(BUILD)/firmware/footprint.md
 LIB_SIZES_MD := $(BUILD)/lib-sizes.md
 BENCH_README_MD := $(BUILD)/bench-readme.md
 BENCH_README ?= 1
-CHECKED_TABLES := footprint=$(FOOTPRINT_MD) lib-sizes=$(LIB_SIZES_MD)
+CONFORMANCE_MD := $(BUILD)/conformance.md
+CHECKED_TABLES := footprint=$(FOOTPRINT_MD) lib-sizes=$(LIB_SIZES_MD) \
+    conformance=$(CONFORMANCE_MD)
 
-readme-tables: deps
+readme-tables: deps limbo
 	$(MAKE) -C Examples/cortex-m4 footprint
 	$(MAKE) lib-sizes
 	$(if $(filter 1,$(BENCH_README)),$(MAKE) bench)
 	python3 Tests/Footprint/readme-tables.py --write README.md $(CHECKED_TABLES) \
 	    $(if $(filter 1,$(BENCH_README)),bench=$(BENCH_README_MD))
 
-readme-check: deps
+readme-check: deps limbo
 	$(MAKE) --no-print-directory -C Examples/cortex-m4 footprint > /dev/null
 	$(MAKE) --no-print-directory lib-sizes > /dev/null
 	python3 Tests/Footprint/readme-tables.py --check README.md $(CHECKED_TABLES)

@@ -8,7 +8,8 @@
 # Each suite runs twice: with the untrusted intermediates presented after the leaf (as a TLS
 # peer sends them) and with them in the trust store's stored certificates, which lets the
 # denial-of-service cases reach the search budgets instead of stopping at presentedMax.
-# Results go to build/limbo-results*.json and build/third-party-results*.json.
+# Results go to build/limbo-results*.json and build/third-party-results*.json; the README's
+# conformance tables, counted from them by tables.py, to build/conformance.md.
 #
 # limbo runs under the strict profile, checked against Tests/Conformance/limbo-exceptions.json;
 # every case also runs under the default profile, and the cases whose verdict changes must be
@@ -57,5 +58,8 @@ for mode in presented stored; do
 done
 if [ "$status" -ne 0 ]; then
     echo "run-limbo: FAILED (see WRONGLY/STALE/UNLISTED lines above)"
+    exit "$status"
 fi
-exit "$status"
+# README.md's conformance tables, counted from these results (make readme-check compares).
+python3 "$conformance/tables.py" "$limbo" "$third" > build/conformance.md
+echo "run-limbo: tables for README.md in build/conformance.md"

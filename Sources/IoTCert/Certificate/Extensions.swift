@@ -73,6 +73,33 @@ public struct Extensions {
     public init() {}
 }
 
+/// The extensions `decodeKnown` decodes, by the last arc of their id-ce OID (2.5.29.n); the
+/// one from id-pe sits past 63, where no id-ce number the reader tracks can land.
+enum ExtensionID: UInt8 {
+    case subjectKeyIdentifier = 0x0E
+    case keyUsage = 0x0F
+    case subjectAltName = 0x11
+    case issuerAltName = 0x12
+    case basicConstraints = 0x13
+    case nameConstraints = 0x1E
+    case crlDistributionPoints = 0x1F
+    case certificatePolicies = 0x20
+    case policyMappings = 0x21
+    case authorityKeyIdentifier = 0x23
+    case policyConstraints = 0x24
+    case extKeyUsage = 0x25
+    case inhibitAnyPolicy = 0x36
+    case authorityInfoAccess = 0x40  // 1.3.6.1.5.5.7.1.1
+
+    /// n for an id-ce OID 2.5.29.n with n < 64 (recognised or not: the duplicate check
+    /// tracks them all by this number), 0x40 for authorityInfoAccess, 0xFF for anything else.
+    static func number(_ oid: OID) -> UInt8 {
+        let b = oid.bytes
+        if b.count == 3 && b[0] == 0x55 && b[1] == 0x1D && b[2] < 64 { return b[2] }
+        return oid == .authorityInfoAccess ? ExtensionID.authorityInfoAccess.rawValue : 0xFF
+    }
+}
+
 /// Most extensions one certificate may carry. Public CA certificates carry about ten; the
 /// bound keeps the duplicate check (quadratic) cheap.
 public let extensionsMax = 32
@@ -105,17 +132,16 @@ extension Extensions {
             }
             let value = try e.read(.octetString)
             try e.finish()
-            if oid.bytes.count == 3 && oid.bytes[0] == 0x55 && oid.bytes[1] == 0x1D
-                && oid.bytes[2] < 64
-            {
-                // The common case costs one bit test instead of a rescan.
-                let bit: UInt64 = 1 &<< widen64(oid.bytes[2])
+            let id = ExtensionID.number(oid)
+            if id < 64 {
+                // An id-ce extension, the common case: one bit test instead of a rescan.
+                let bit: UInt64 = 1 &<< widen64(id)
                 guard seenStandard & bit == 0 else { throw .certDuplicateExtension }
                 seenStandard |= bit
             } else {
                 try Extensions.checkNotSeenBefore(oid, index: index, in: &seen)
             }
-            try decode(oid, critical: critical, value: value)
+            try decode(ExtensionID(rawValue: id), critical: critical, value: value)
             index += 1
         }
         count = UInt8(index)
@@ -134,10 +160,10 @@ extension Extensions {
         }
     }
 
-    private mutating func decode(_ oid: OID, critical: Bool, value: DERValue)
+    private mutating func decode(_ id: ExtensionID?, critical: Bool, value: DERValue)
         throws(IoTCertError)
     {
-        guard Extensions.recognises(oid) else {
+        guard let id else {
             // An extension we do not know is opaque (RFC 5280 4.2: ignored when non-critical,
             // refused when critical); its value is not read, so an empty or foreign value
             // does not make the certificate unreadable.
@@ -148,7 +174,7 @@ extension Extensions {
         let inner = try r.read()
         try r.finish()
         do {
-            try decodeKnown(oid, critical: critical, inner)
+            try decodeKnown(id, critical: critical, inner)
         } catch let error {
             // A DER defect inside a known extension's value is reported as a bad extension,
             // so the code says where the problem is; structural codes pass through.
@@ -159,10 +185,10 @@ extension Extensions {
         }
     }
 
-    private mutating func decodeKnown(_ oid: OID, critical: Bool, _ inner: DERValue)
+    private mutating func decodeKnown(_ id: ExtensionID, critical: Bool, _ inner: DERValue)
         throws(IoTCertError)
     {
-        switch oid.key {
+        switch id {
         case .basicConstraints:
             try decodeBasicConstraints(inner)
             basicConstraintsCritical = critical
@@ -214,21 +240,6 @@ extension Extensions {
             guard inner.tag == .sequence else { throw .derUnexpectedTag }
             try validateGeneralNames(inner)
             if critical { hasUnhandledCriticalExtension = true }
-        default:
-            if critical { hasUnhandledCriticalExtension = true }
-        }
-    }
-
-    /// The extensions `decodeKnown` decodes.
-    private static func recognises(_ oid: OID) -> Bool {
-        switch oid.key {
-        case .basicConstraints, .keyUsage, .extKeyUsage, .subjectAltName, .nameConstraints,
-            .subjectKeyIdentifier, .authorityKeyIdentifier, .certificatePolicies,
-            .crlDistributionPoints, .authorityInfoAccess, .policyConstraints, .policyMappings,
-            .inhibitAnyPolicy, .issuerAltName:
-            return true
-        default:
-            return false
         }
     }
 

@@ -3,15 +3,16 @@
 // compares and the table costs no storage: each constant is a computed property.
 
 /// An OBJECT IDENTIFIER's content octets, with a packed form for comparison.
+/// Two words, so that it comes back from `objectIdentifier()` in registers; the packed form
+/// is made only where an OID is compared.
 public struct OID {
     /// The content octets as found in the input.
     public let bytes: UnsafeRawBufferPointer
     /// The packed form; `count > 16` never equals a known OID.
-    let key: OIDKey
+    var key: OIDKey { OIDKey(bytes) }
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
-        self.key = OIDKey(bytes)
     }
 
     public static func == (a: OID, b: OIDKey) -> Bool { a.key == b }
@@ -30,6 +31,7 @@ public struct OIDKey: Equatable {
         self.count = count
     }
 
+    @inline(never)
     init(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count <= 16 else {
             self.init(0, 0, count: 0xFF)

@@ -115,7 +115,9 @@ public struct DERReader {
         self.depth = depth
     }
 
-    public var isAtEnd: Bool { offset >= bytes.count }
+    public var isAtEnd: Bool {
+        @inline(never) get { offset >= bytes.count }
+    }
 
     /// Reads the next value, whatever its tag.
     public mutating func read() throws(IoTCertError) -> DERValue {
@@ -148,6 +150,7 @@ public struct DERReader {
     }
 
     /// Requires that nothing is left.
+    @inline(never)
     public func finish() throws(IoTCertError) {
         guard isAtEnd else { throw .derTrailingData }
     }

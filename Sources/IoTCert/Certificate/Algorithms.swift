@@ -46,31 +46,39 @@ public enum SignatureAlgorithm: UInt8 {
     init(algorithmIdentifier value: DERValue) throws(IoTCertError) {
         guard value.tag == .sequence else { throw .derUnexpectedTag }
         var r = try value.children()
-        let oid = try r.read().objectIdentifier()
-        let ecdsa: SignatureAlgorithm?
-        switch oid.key {
-        case .ecdsaWithSHA256: ecdsa = .ecdsaSHA256
-        case .ecdsaWithSHA384: ecdsa = .ecdsaSHA384
-        case .ecdsaWithSHA512: ecdsa = .ecdsaSHA512
-        case .ecdsaWithSHA1: ecdsa = .ecdsaSHA1
-        default: ecdsa = nil
-        }
-        if let ecdsa {
-            if !r.isAtEnd { try r.read().null() }
-            try r.finish()
-            self = ecdsa
-            return
-        }
-        switch oid.key {
-        case .sha256WithRSA: self = .rsaSHA256
-        case .sha384WithRSA: self = .rsaSHA384
-        case .sha512WithRSA: self = .rsaSHA512
-        case .sha1WithRSA: self = .rsaSHA1
-        case .md5WithRSA, .md2WithRSA: self = .rsaMD5
-        default: throw .certUnsupportedSignatureAlgorithm
+        guard let algorithm = SignatureAlgorithm(named: try r.read().objectIdentifier()) else {
+            throw .certUnsupportedSignatureAlgorithm
         }
         if !r.isAtEnd { try r.read().null() }
         try r.finish()
+        self = algorithm
+    }
+
+    /// The algorithm an OID names: ecdsa-with-SHA256/384/512 (1.2.840.10045.4.3.2-4) and
+    /// ecdsa-with-SHA1 (1.2.840.10045.4.1); sha256/384/512WithRSAEncryption
+    /// (1.2.840.113549.1.1.11-13), sha1WithRSA (.5), md5WithRSA (.4) and md2WithRSA (.2).
+    private init?(named oid: OID) {
+        if let arc = oid.lastArc(after: OIDPrefix.ecdsaWithSHA2, count: 7) {
+            switch arc {
+            case 2: self = .ecdsaSHA256
+            case 3: self = .ecdsaSHA384
+            case 4: self = .ecdsaSHA512
+            default: return nil
+            }
+        } else if let arc = oid.lastArc(after: OIDPrefix.pkcs1, count: 8) {
+            switch arc {
+            case 0x0B: self = .rsaSHA256
+            case 0x0C: self = .rsaSHA384
+            case 0x0D: self = .rsaSHA512
+            case 0x05: self = .rsaSHA1
+            case 0x02, 0x04: self = .rsaMD5
+            default: return nil
+            }
+        } else if oid.lastArc(after: OIDPrefix.ecdsaSignatures, count: 6) == 1 {
+            self = .ecdsaSHA1
+        } else {
+            return nil
+        }
     }
 }
 

@@ -96,7 +96,8 @@ enum ExtensionID: UInt8 {
     static func number(_ oid: OID) -> UInt8 {
         let b = oid.bytes
         if b.count == 3 && b[0] == 0x55 && b[1] == 0x1D && b[2] < 64 { return b[2] }
-        return oid == .authorityInfoAccess ? ExtensionID.authorityInfoAccess.rawValue : 0xFF
+        let isAIA = oid.lastArc(after: OIDPrefix.privateExtensions, count: 7) == 1
+        return isAIA ? ExtensionID.authorityInfoAccess.rawValue : 0xFF
     }
 }
 
@@ -286,11 +287,14 @@ extension Extensions {
         var usage: UInt8 = 0
         while !r.isAtEnd {
             let purpose = try r.read().objectIdentifier()
-            switch purpose.key {
-            case .serverAuth: usage |= ExtendedKeyUsage.serverAuth.raw
-            case .clientAuth: usage |= ExtendedKeyUsage.clientAuth.raw
-            case .anyExtendedKeyUsage: usage |= ExtendedKeyUsage.any.raw
-            default: usage |= ExtendedKeyUsage.other.raw
+            // id-kp-serverAuth and -clientAuth (1.3.6.1.5.5.7.3.1-2), anyExtendedKeyUsage
+            // (2.5.29.37.0).
+            switch purpose.lastArc(after: OIDPrefix.keyPurposes, count: 7) {
+            case 1: usage |= ExtendedKeyUsage.serverAuth.raw
+            case 2: usage |= ExtendedKeyUsage.clientAuth.raw
+            default:
+                let any = purpose.lastArc(after: OIDPrefix.extKeyUsage, count: 3) == 0
+                usage |= any ? ExtendedKeyUsage.any.raw : ExtendedKeyUsage.other.raw
             }
         }
         extendedKeyUsage = ExtendedKeyUsage(raw: usage)

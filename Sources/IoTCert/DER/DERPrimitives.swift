@@ -90,6 +90,7 @@ extension DERValue {
 
     /// OBJECT IDENTIFIER: non-empty, each arc minimal (no leading 0x80), the last octet
     /// ends an arc, at most `DERLimits.oidLengthMax` octets.
+    @inline(never)
     public func objectIdentifier() throws(IoTCertError) -> OID {
         guard tag == .objectIdentifier else { throw .derUnexpectedTag }
         guard content.count > 0, content.count <= DERLimits.oidLengthMax else {

@@ -134,17 +134,23 @@ public struct PublicKey {
         try r.finish()
         var a = try algorithmID.children()
         let oid = try a.read().objectIdentifier()
-        if oid == .ecPublicKey {
+        // id-ecPublicKey (1.2.840.10045.2.1), rsaEncryption (1.2.840.113549.1.1.1).
+        if oid.lastArc(after: OIDPrefix.ecPublicKeyTypes, count: 6) == 1 {
             let parameters = try a.read()
             try a.finish()
             guard parameters.tag == .objectIdentifier else { throw .certUnsupportedCurve }
             let curve = try parameters.objectIdentifier()
             let algorithm: KeyAlgorithm
             let pointLength: Int
-            switch curve.key {
-            case .prime256v1: algorithm = .ecP256; pointLength = 65
-            case .secp384r1: algorithm = .ecP384; pointLength = 97
-            default: throw .certUnsupportedCurve
+            // prime256v1 (1.2.840.10045.3.1.7), secp384r1 (1.3.132.0.34).
+            if curve.lastArc(after: OIDPrefix.primeCurves, count: 7) == 7 {
+                algorithm = .ecP256
+                pointLength = 65
+            } else if curve.lastArc(after: OIDPrefix.certicomCurves, count: 4) == 34 {
+                algorithm = .ecP384
+                pointLength = 97
+            } else {
+                throw .certUnsupportedCurve
             }
             // Only the uncompressed form: compressed points need a square root the port
             // does not promise, and the hybrid form is never used in the Web PKI.
@@ -152,7 +158,7 @@ public struct PublicKey {
                 throw .certBadPublicKey
             }
             self.init(algorithm: algorithm, key: keyBits, exponent: .empty)
-        } else if oid == .rsaEncryption {
+        } else if oid.lastArc(after: OIDPrefix.pkcs1, count: 8) == 1 {
             if !a.isAtEnd { try a.read().null() }
             try a.finish()
             let (modulus, exponent) = try PublicKey.rsaPublicKey(keyBits, depth: algorithmID.depth)

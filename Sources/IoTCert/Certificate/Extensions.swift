@@ -269,13 +269,16 @@ extension Extensions {
     /// At least one bit must be set (4.2.1.3); bits past decipherOnly are ignored.
     private mutating func decodeKeyUsage(_ inner: DERValue) throws(IoTCertError) {
         let (bits, _) = try inner.bitString()
+        var any: UInt8 = 0
+        for b in bits { any |= b }
+        guard any != 0 else { throw .certBadExtension }
+        // Bit i is octet i / 8, most significant bit first.
         var usage: UInt16 = 0
-        for bit in 0..<9 where bit / 8 < bits.count {
-            if bits[bit / 8] & (0x80 >> UInt8(bit % 8)) != 0 { usage |= 1 << UInt16(bit) }
+        for bit in 0..<9 where bit &>> 3 < bits.count
+            && (bits[bit &>> 3] &<< UInt8(truncatingIfNeeded: bit & 7)) & 0x80 != 0
+        {
+            usage |= 1 &<< UInt16(truncatingIfNeeded: bit)
         }
-        var any = usage != 0
-        for b in bits where b != 0 { any = true }
-        guard any else { throw .certBadExtension }
         keyUsage = usage
     }
 

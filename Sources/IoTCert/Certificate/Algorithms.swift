@@ -44,8 +44,7 @@ public enum SignatureAlgorithm: UInt8 {
     /// OpenSSL accept and some CAs wrote (the strict profile refuses it, checkProfile). RSA:
     /// NULL (RFC 4055 5), absent tolerated. Anything else as parameters is refused.
     init(algorithmIdentifier value: DERValue) throws(IoTCertError) {
-        guard value.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try value.children()
+        var r = try value.sequenceChildren()
         guard let algorithm = SignatureAlgorithm(named: try r.read().objectIdentifier()) else {
             throw .certUnsupportedSignatureAlgorithm
         }
@@ -127,8 +126,7 @@ public struct PublicKey {
     /// RSA (RFC 3279 2.3.1): parameters NULL; the key is RSAPublicKey ::= SEQUENCE {
     ///   modulus INTEGER, publicExponent INTEGER }.
     init(subjectPublicKeyInfo value: DERValue) throws(IoTCertError) {
-        guard value.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try value.children()
+        var r = try value.sequenceChildren()
         let algorithmID = try r.read(.sequence)
         let keyBits = try r.read().octetAlignedBitString()
         try r.finish()

@@ -124,7 +124,7 @@ extension Extensions {
         var index = 0
         while !r.isAtEnd {
             guard index < extensionsMax else { throw .certBadExtension }
-            var e = try r.read(.sequence).children()
+            var e = try r.read().sequenceChildren()
             let oid = try e.read().objectIdentifier()
             var critical = false
             if let flag = try e.readIfPresent(.boolean) {
@@ -154,7 +154,7 @@ extension Extensions {
     {
         var scan = DERReader(reader.bytes, depth: reader.depth)
         for _ in 0..<index {
-            var e = try scan.read(.sequence).children()
+            var e = try scan.read().sequenceChildren()
             if try e.read().objectIdentifier().bytes.bytesEqual(oid.bytes) {
                 throw .certDuplicateExtension
             }
@@ -252,8 +252,7 @@ extension Extensions {
     /// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE,
     ///                                 pathLenConstraint INTEGER (0..MAX) OPTIONAL }
     private mutating func decodeBasicConstraints(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         if let flag = try r.readIfPresent(.boolean) {
             isCA = try flag.boolean()
             guard isCA else { throw .derBadBoolean }  // DEFAULT FALSE is omitted in DER
@@ -284,8 +283,7 @@ extension Extensions {
 
     /// ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId
     private mutating func decodeExtendedKeyUsage(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         guard !r.isAtEnd else { throw .certBadExtension }
         var usage: UInt8 = 0
         while !r.isAtEnd {
@@ -307,8 +305,7 @@ extension Extensions {
     ///                                excludedSubtrees  [1] GeneralSubtrees OPTIONAL }
     /// An empty NameConstraints is refused (4.2.1.10: at least one field MUST be present).
     private mutating func decodeNameConstraints(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         let permitted = try r.readIfPresent(.context(0, constructed: true))
         let excluded = try r.readIfPresent(.context(1, constructed: true))
         try r.finish()
@@ -328,8 +325,7 @@ extension Extensions {
     ///     authorityCertIssuer [1] GeneralNames OPTIONAL,
     ///     authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
     private mutating func decodeAuthorityKeyIdentifier(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         if let keyID = try r.readIfPresent(.context(0)) { authorityKeyID = keyID.content }
         let issuer = try r.readIfPresent(.context(1, constructed: true))
         let serial = try r.readIfPresent(.context(2))
@@ -343,8 +339,7 @@ extension Extensions {
 }
 
 private func requireNonEmptySequence(_ inner: DERValue) throws(IoTCertError) {
-    guard inner.tag == .sequence else { throw .derUnexpectedTag }
-    var r = try inner.children()
+    var r = try inner.sequenceChildren()
     guard !r.isAtEnd else { throw .certBadExtension }
     // Each element must at least be a well-formed TLV.
     while !r.isAtEnd { _ = try r.read() }

@@ -96,6 +96,14 @@ public struct DERValue {
         return DERReader(content, depth: depth + 1)
     }
 
+    /// A reader over the children of a SEQUENCE; any other tag is `derUnexpectedTag`. Out
+    /// of line: most decoders of the core start this way.
+    @inline(never)
+    public func sequenceChildren() throws(IoTCertError) -> DERReader {
+        guard tag == .sequence else { throw .derUnexpectedTag }
+        return try children()
+    }
+
     /// A reader over DER nested inside this primitive value's content (an OCTET STRING
     /// holding an extension value, a BIT STRING holding a public key).
     public func nested(from offset: Int = 0) throws(IoTCertError) -> DERReader {

@@ -57,26 +57,23 @@ public enum SignatureAlgorithm: UInt8 {
     /// ecdsa-with-SHA1 (1.2.840.10045.4.1); sha256/384/512WithRSAEncryption
     /// (1.2.840.113549.1.1.11-13), sha1WithRSA (.5), md5WithRSA (.4) and md2WithRSA (.2).
     private init?(named oid: OID) {
-        if let arc = oid.lastArc(after: OIDPrefix.ecdsaWithSHA2, count: 7) {
-            switch arc {
-            case 2: self = .ecdsaSHA256
-            case 3: self = .ecdsaSHA384
-            case 4: self = .ecdsaSHA512
-            default: return nil
-            }
-        } else if let arc = oid.lastArc(after: OIDPrefix.pkcs1, count: 8) {
-            switch arc {
+        switch oid.lastArc(after: OIDPrefix.ecdsaWithSHA2, count: 7) {
+        case 2: self = .ecdsaSHA256
+        case 3: self = .ecdsaSHA384
+        case 4: self = .ecdsaSHA512
+        default:
+            switch oid.lastArc(after: OIDPrefix.pkcs1, count: 8) {
             case 0x0B: self = .rsaSHA256
             case 0x0C: self = .rsaSHA384
             case 0x0D: self = .rsaSHA512
             case 0x05: self = .rsaSHA1
             case 0x02, 0x04: self = .rsaMD5
-            default: return nil
+            default:
+                guard oid.lastArc(after: OIDPrefix.ecdsaSignatures, count: 6) == 1 else {
+                    return nil
+                }
+                self = .ecdsaSHA1
             }
-        } else if oid.lastArc(after: OIDPrefix.ecdsaSignatures, count: 6) == 1 {
-            self = .ecdsaSHA1
-        } else {
-            return nil
         }
     }
 }

@@ -16,15 +16,16 @@ public struct OID {
     }
 
     /// The last octet, when the OID is the `count` octets of `prefix` (right-aligned) and
-    /// one more octet (so one arc below 128: `objectIdentifier()` has checked that the last
-    /// octet ends an arc); nil otherwise. One family of OIDs (pkcs-1, ecdsa-with-SHA2, id-kp)
-    /// is then told apart by one byte, and the prefix travels in registers.
+    /// one more octet, so one arc below 128 (`objectIdentifier()` has checked that the last
+    /// octet ends an arc); otherwise 0xFF, which no such arc is. One family of OIDs (pkcs-1,
+    /// ecdsa-with-SHA2, id-kp) is then told apart by one byte, and the prefix travels in
+    /// registers.
     @inline(never)
-    func lastArc(after prefix: UInt64, count: Int) -> UInt8? {
-        guard bytes.count == count &+ 1 else { return nil }
+    func lastArc(after prefix: UInt64, count: Int) -> UInt8 {
+        guard bytes.count == count &+ 1 else { return 0xFF }
         var packed: UInt64 = 0
         for i in 0..<count { packed = packed &<< 8 | widen64(bytes[i]) }
-        return packed == prefix ? bytes[count] : nil
+        return packed == prefix ? bytes[count] : 0xFF
     }
 
     public static func == (a: OID, b: OIDKey) -> Bool { a.key == b }

@@ -132,13 +132,16 @@ public struct DERReader {
         var cursor = offset
         let tag = try readTag(&cursor)
         let length = try readLength(&cursor)
-        guard length <= bytes.count - cursor else { throw .derTruncated }
+        // readTag and readLength leave offset < cursor <= bytes.count, so none of the
+        // arithmetic below can wrap.
+        guard length <= bytes.count &- cursor else { throw .derTruncated }
         let value = DERValue(
             tag: tag,
-            content: bytes.slice(cursor, length),
-            headerLength: UInt8(truncatingIfNeeded: cursor - offset),
+            content: UnsafeRawBufferPointer(start: bytes.baseAddress.unsafelyUnwrapped + cursor,
+                                            count: length),
+            headerLength: UInt8(truncatingIfNeeded: cursor &- offset),
             depth: depth)
-        offset = cursor + length
+        offset = cursor &+ length
         return value
     }
 
@@ -166,7 +169,7 @@ public struct DERReader {
     private func readTag(_ cursor: inout Int) throws(IoTCertError) -> DERTag {
         guard cursor < bytes.count else { throw .derTruncated }
         let first = bytes[cursor]
-        cursor += 1
+        cursor &+= 1  // cursor < bytes.count
         let tagClass = first >> 6
         let constructed = first & 0x20 != 0
         guard first & 0x1F == 0x1F else {
@@ -180,7 +183,7 @@ public struct DERReader {
         while true {
             guard cursor < bytes.count else { throw .derTruncated }
             let b = bytes[cursor]
-            cursor += 1
+            cursor &+= 1  // cursor < bytes.count
             octets += 1
             if octets == 1 && b == 0x80 { throw .derBadTag }
             number = number << 7 | UInt32(b & 0x7F)
@@ -194,23 +197,23 @@ public struct DERReader {
     private func readLength(_ cursor: inout Int) throws(IoTCertError) -> Int {
         guard cursor < bytes.count else { throw .derTruncated }
         let first = bytes[cursor]
-        cursor += 1
+        cursor &+= 1  // cursor < bytes.count
         if first < 0x80 { return Int(first) }
         if first == 0x80 { throw .derIndefiniteLength }
         let count = Int(first & 0x7F)
         // Three length octets already exceed lengthMax; four are accepted only to say
         // "too large" rather than "malformed" for a well-formed but absurd length.
         guard count <= 4 else { throw .derLengthTooLarge }
-        guard count <= bytes.count - cursor else { throw .derTruncated }
+        guard count <= bytes.count &- cursor else { throw .derTruncated }
         guard bytes[cursor] != 0 else { throw .derNonMinimalLength }
         var length = 0
         for i in 0..<count {
             // Stop before the shift could overflow a 32-bit Int: anything past lengthMax is
             // refused anyway.
             guard length <= DERLimits.lengthMax else { throw .derLengthTooLarge }
-            length = length << 8 | Int(bytes[cursor + i])
+            length = length &<< 8 | Int(bytes[cursor &+ i])
         }
-        cursor += count
+        cursor &+= count
         guard length >= 0x80 else { throw .derNonMinimalLength }
         guard length <= DERLimits.lengthMax else { throw .derLengthTooLarge }
         return length

@@ -44,33 +44,37 @@ public enum SignatureAlgorithm: UInt8 {
     /// OpenSSL accept and some CAs wrote (the strict profile refuses it, checkProfile). RSA:
     /// NULL (RFC 4055 5), absent tolerated. Anything else as parameters is refused.
     init(algorithmIdentifier value: DERValue) throws(IoTCertError) {
-        guard value.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try value.children()
-        let oid = try r.read().objectIdentifier()
-        let ecdsa: SignatureAlgorithm?
-        switch oid.key {
-        case .ecdsaWithSHA256: ecdsa = .ecdsaSHA256
-        case .ecdsaWithSHA384: ecdsa = .ecdsaSHA384
-        case .ecdsaWithSHA512: ecdsa = .ecdsaSHA512
-        case .ecdsaWithSHA1: ecdsa = .ecdsaSHA1
-        default: ecdsa = nil
-        }
-        if let ecdsa {
-            if !r.isAtEnd { try r.read().null() }
-            try r.finish()
-            self = ecdsa
-            return
-        }
-        switch oid.key {
-        case .sha256WithRSA: self = .rsaSHA256
-        case .sha384WithRSA: self = .rsaSHA384
-        case .sha512WithRSA: self = .rsaSHA512
-        case .sha1WithRSA: self = .rsaSHA1
-        case .md5WithRSA, .md2WithRSA: self = .rsaMD5
-        default: throw .certUnsupportedSignatureAlgorithm
+        var r = try value.sequenceChildren()
+        guard let algorithm = SignatureAlgorithm(named: try r.read().objectIdentifier()) else {
+            throw .certUnsupportedSignatureAlgorithm
         }
         if !r.isAtEnd { try r.read().null() }
         try r.finish()
+        self = algorithm
+    }
+
+    /// The algorithm an OID names: ecdsa-with-SHA256/384/512 (1.2.840.10045.4.3.2-4) and
+    /// ecdsa-with-SHA1 (1.2.840.10045.4.1); sha256/384/512WithRSAEncryption
+    /// (1.2.840.113549.1.1.11-13), sha1WithRSA (.5), md5WithRSA (.4) and md2WithRSA (.2).
+    private init?(named oid: OID) {
+        switch oid.lastArc(after: OIDPrefix.ecdsaWithSHA2, count: 7) {
+        case 2: self = .ecdsaSHA256
+        case 3: self = .ecdsaSHA384
+        case 4: self = .ecdsaSHA512
+        default:
+            switch oid.lastArc(after: OIDPrefix.pkcs1, count: 8) {
+            case 0x0B: self = .rsaSHA256
+            case 0x0C: self = .rsaSHA384
+            case 0x0D: self = .rsaSHA512
+            case 0x05: self = .rsaSHA1
+            case 0x02, 0x04: self = .rsaMD5
+            default:
+                guard oid.lastArc(after: OIDPrefix.ecdsaSignatures, count: 6) == 1 else {
+                    return nil
+                }
+                self = .ecdsaSHA1
+            }
+        }
     }
 }
 
@@ -119,24 +123,29 @@ public struct PublicKey {
     /// RSA (RFC 3279 2.3.1): parameters NULL; the key is RSAPublicKey ::= SEQUENCE {
     ///   modulus INTEGER, publicExponent INTEGER }.
     init(subjectPublicKeyInfo value: DERValue) throws(IoTCertError) {
-        guard value.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try value.children()
+        var r = try value.sequenceChildren()
         let algorithmID = try r.read(.sequence)
         let keyBits = try r.read().octetAlignedBitString()
         try r.finish()
         var a = try algorithmID.children()
         let oid = try a.read().objectIdentifier()
-        if oid == .ecPublicKey {
+        // id-ecPublicKey (1.2.840.10045.2.1), rsaEncryption (1.2.840.113549.1.1.1).
+        if oid.lastArc(after: OIDPrefix.ecPublicKeyTypes, count: 6) == 1 {
             let parameters = try a.read()
             try a.finish()
             guard parameters.tag == .objectIdentifier else { throw .certUnsupportedCurve }
             let curve = try parameters.objectIdentifier()
             let algorithm: KeyAlgorithm
             let pointLength: Int
-            switch curve.key {
-            case .prime256v1: algorithm = .ecP256; pointLength = 65
-            case .secp384r1: algorithm = .ecP384; pointLength = 97
-            default: throw .certUnsupportedCurve
+            // prime256v1 (1.2.840.10045.3.1.7), secp384r1 (1.3.132.0.34).
+            if curve.lastArc(after: OIDPrefix.primeCurves, count: 7) == 7 {
+                algorithm = .ecP256
+                pointLength = 65
+            } else if curve.lastArc(after: OIDPrefix.certicomCurves, count: 4) == 34 {
+                algorithm = .ecP384
+                pointLength = 97
+            } else {
+                throw .certUnsupportedCurve
             }
             // Only the uncompressed form: compressed points need a square root the port
             // does not promise, and the hybrid form is never used in the Web PKI.
@@ -144,7 +153,7 @@ public struct PublicKey {
                 throw .certBadPublicKey
             }
             self.init(algorithm: algorithm, key: keyBits, exponent: .empty)
-        } else if oid == .rsaEncryption {
+        } else if oid.lastArc(after: OIDPrefix.pkcs1, count: 8) == 1 {
             if !a.isAtEnd { try a.read().null() }
             try a.finish()
             let (modulus, exponent) = try PublicKey.rsaPublicKey(keyBits, depth: algorithmID.depth)

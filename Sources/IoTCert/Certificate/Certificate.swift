@@ -108,7 +108,7 @@ public struct Certificate {
         let issuer = try t.read(.sequence)
         guard try validateName(issuer) > 0 else { throw .certBadName }  // 4.1.2.4
         c.pointee.issuer = issuer.encoded
-        var validity = try t.read(.sequence).children()
+        var validity = try t.read().sequenceChildren()
         c.pointee.notBefore = try validity.read().time()
         c.pointee.notAfter = try validity.read().time()
         try validity.finish()

@@ -73,6 +73,34 @@ public struct Extensions {
     public init() {}
 }
 
+/// The extensions `decodeKnown` decodes, by the last arc of their id-ce OID (2.5.29.n); the
+/// one from id-pe sits past 63, where no id-ce number the reader tracks can land.
+enum ExtensionID: UInt8 {
+    case subjectKeyIdentifier = 0x0E
+    case keyUsage = 0x0F
+    case subjectAltName = 0x11
+    case issuerAltName = 0x12
+    case basicConstraints = 0x13
+    case nameConstraints = 0x1E
+    case crlDistributionPoints = 0x1F
+    case certificatePolicies = 0x20
+    case policyMappings = 0x21
+    case authorityKeyIdentifier = 0x23
+    case policyConstraints = 0x24
+    case extKeyUsage = 0x25
+    case inhibitAnyPolicy = 0x36
+    case authorityInfoAccess = 0x40  // 1.3.6.1.5.5.7.1.1
+
+    /// n for an id-ce OID 2.5.29.n with n < 64 (recognised or not: the duplicate check
+    /// tracks them all by this number), 0x40 for authorityInfoAccess, 0xFF for anything else.
+    static func number(_ oid: OID) -> UInt8 {
+        let b = oid.bytes
+        if b.count == 3 && b[0] == 0x55 && b[1] == 0x1D && b[2] < 64 { return b[2] }
+        let isAIA = oid.lastArc(after: OIDPrefix.privateExtensions, count: 7) == 1
+        return isAIA ? ExtensionID.authorityInfoAccess.rawValue : 0xFF
+    }
+}
+
 /// Most extensions one certificate may carry. Public CA certificates carry about ten; the
 /// bound keeps the duplicate check (quadratic) cheap.
 public let extensionsMax = 32
@@ -96,7 +124,7 @@ extension Extensions {
         var index = 0
         while !r.isAtEnd {
             guard index < extensionsMax else { throw .certBadExtension }
-            var e = try r.read(.sequence).children()
+            var e = try r.read().sequenceChildren()
             let oid = try e.read().objectIdentifier()
             var critical = false
             if let flag = try e.readIfPresent(.boolean) {
@@ -105,17 +133,16 @@ extension Extensions {
             }
             let value = try e.read(.octetString)
             try e.finish()
-            if oid.bytes.count == 3 && oid.bytes[0] == 0x55 && oid.bytes[1] == 0x1D
-                && oid.bytes[2] < 64
-            {
-                // The common case costs one bit test instead of a rescan.
-                let bit: UInt64 = 1 &<< widen64(oid.bytes[2])
+            let id = ExtensionID.number(oid)
+            if id < 64 {
+                // An id-ce extension, the common case: one bit test instead of a rescan.
+                let bit: UInt64 = 1 &<< widen64(id)
                 guard seenStandard & bit == 0 else { throw .certDuplicateExtension }
                 seenStandard |= bit
             } else {
                 try Extensions.checkNotSeenBefore(oid, index: index, in: &seen)
             }
-            try decode(oid, critical: critical, value: value)
+            try decode(ExtensionID(rawValue: id), critical: critical, value: value)
             index += 1
         }
         count = UInt8(index)
@@ -127,17 +154,17 @@ extension Extensions {
     {
         var scan = DERReader(reader.bytes, depth: reader.depth)
         for _ in 0..<index {
-            var e = try scan.read(.sequence).children()
+            var e = try scan.read().sequenceChildren()
             if try e.read().objectIdentifier().bytes.bytesEqual(oid.bytes) {
                 throw .certDuplicateExtension
             }
         }
     }
 
-    private mutating func decode(_ oid: OID, critical: Bool, value: DERValue)
+    private mutating func decode(_ id: ExtensionID?, critical: Bool, value: DERValue)
         throws(IoTCertError)
     {
-        guard Extensions.recognises(oid) else {
+        guard let id else {
             // An extension we do not know is opaque (RFC 5280 4.2: ignored when non-critical,
             // refused when critical); its value is not read, so an empty or foreign value
             // does not make the certificate unreadable.
@@ -148,7 +175,7 @@ extension Extensions {
         let inner = try r.read()
         try r.finish()
         do {
-            try decodeKnown(oid, critical: critical, inner)
+            try decodeKnown(id, critical: critical, inner)
         } catch let error {
             // A DER defect inside a known extension's value is reported as a bad extension,
             // so the code says where the problem is; structural codes pass through.
@@ -159,10 +186,10 @@ extension Extensions {
         }
     }
 
-    private mutating func decodeKnown(_ oid: OID, critical: Bool, _ inner: DERValue)
+    private mutating func decodeKnown(_ id: ExtensionID, critical: Bool, _ inner: DERValue)
         throws(IoTCertError)
     {
-        switch oid.key {
+        switch id {
         case .basicConstraints:
             try decodeBasicConstraints(inner)
             basicConstraintsCritical = critical
@@ -214,21 +241,6 @@ extension Extensions {
             guard inner.tag == .sequence else { throw .derUnexpectedTag }
             try validateGeneralNames(inner)
             if critical { hasUnhandledCriticalExtension = true }
-        default:
-            if critical { hasUnhandledCriticalExtension = true }
-        }
-    }
-
-    /// The extensions `decodeKnown` decodes.
-    private static func recognises(_ oid: OID) -> Bool {
-        switch oid.key {
-        case .basicConstraints, .keyUsage, .extKeyUsage, .subjectAltName, .nameConstraints,
-            .subjectKeyIdentifier, .authorityKeyIdentifier, .certificatePolicies,
-            .crlDistributionPoints, .authorityInfoAccess, .policyConstraints, .policyMappings,
-            .inhibitAnyPolicy, .issuerAltName:
-            return true
-        default:
-            return false
         }
     }
 
@@ -240,8 +252,7 @@ extension Extensions {
     /// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE,
     ///                                 pathLenConstraint INTEGER (0..MAX) OPTIONAL }
     private mutating func decodeBasicConstraints(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         if let flag = try r.readIfPresent(.boolean) {
             isCA = try flag.boolean()
             guard isCA else { throw .derBadBoolean }  // DEFAULT FALSE is omitted in DER
@@ -257,29 +268,34 @@ extension Extensions {
     /// At least one bit must be set (4.2.1.3); bits past decipherOnly are ignored.
     private mutating func decodeKeyUsage(_ inner: DERValue) throws(IoTCertError) {
         let (bits, _) = try inner.bitString()
+        var any: UInt8 = 0
+        for b in bits { any |= b }
+        guard any != 0 else { throw .certBadExtension }
+        // Bit i is octet i / 8, most significant bit first.
         var usage: UInt16 = 0
-        for bit in 0..<9 where bit / 8 < bits.count {
-            if bits[bit / 8] & (0x80 >> UInt8(bit % 8)) != 0 { usage |= 1 << UInt16(bit) }
+        for bit in 0..<9 where bit &>> 3 < bits.count
+            && (bits[bit &>> 3] &<< UInt8(truncatingIfNeeded: bit & 7)) & 0x80 != 0
+        {
+            usage |= 1 &<< UInt16(truncatingIfNeeded: bit)
         }
-        var any = usage != 0
-        for b in bits where b != 0 { any = true }
-        guard any else { throw .certBadExtension }
         keyUsage = usage
     }
 
     /// ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId
     private mutating func decodeExtendedKeyUsage(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         guard !r.isAtEnd else { throw .certBadExtension }
         var usage: UInt8 = 0
         while !r.isAtEnd {
             let purpose = try r.read().objectIdentifier()
-            switch purpose.key {
-            case .serverAuth: usage |= ExtendedKeyUsage.serverAuth.raw
-            case .clientAuth: usage |= ExtendedKeyUsage.clientAuth.raw
-            case .anyExtendedKeyUsage: usage |= ExtendedKeyUsage.any.raw
-            default: usage |= ExtendedKeyUsage.other.raw
+            // id-kp-serverAuth and -clientAuth (1.3.6.1.5.5.7.3.1-2), anyExtendedKeyUsage
+            // (2.5.29.37.0).
+            switch purpose.lastArc(after: OIDPrefix.keyPurposes, count: 7) {
+            case 1: usage |= ExtendedKeyUsage.serverAuth.raw
+            case 2: usage |= ExtendedKeyUsage.clientAuth.raw
+            default:
+                let any = purpose.lastArc(after: OIDPrefix.extKeyUsage, count: 3) == 0
+                usage |= any ? ExtendedKeyUsage.any.raw : ExtendedKeyUsage.other.raw
             }
         }
         extendedKeyUsage = ExtendedKeyUsage(raw: usage)
@@ -289,8 +305,7 @@ extension Extensions {
     ///                                excludedSubtrees  [1] GeneralSubtrees OPTIONAL }
     /// An empty NameConstraints is refused (4.2.1.10: at least one field MUST be present).
     private mutating func decodeNameConstraints(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         let permitted = try r.readIfPresent(.context(0, constructed: true))
         let excluded = try r.readIfPresent(.context(1, constructed: true))
         try r.finish()
@@ -310,8 +325,7 @@ extension Extensions {
     ///     authorityCertIssuer [1] GeneralNames OPTIONAL,
     ///     authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
     private mutating func decodeAuthorityKeyIdentifier(_ inner: DERValue) throws(IoTCertError) {
-        guard inner.tag == .sequence else { throw .derUnexpectedTag }
-        var r = try inner.children()
+        var r = try inner.sequenceChildren()
         if let keyID = try r.readIfPresent(.context(0)) { authorityKeyID = keyID.content }
         let issuer = try r.readIfPresent(.context(1, constructed: true))
         let serial = try r.readIfPresent(.context(2))
@@ -325,8 +339,7 @@ extension Extensions {
 }
 
 private func requireNonEmptySequence(_ inner: DERValue) throws(IoTCertError) {
-    guard inner.tag == .sequence else { throw .derUnexpectedTag }
-    var r = try inner.children()
+    var r = try inner.sequenceChildren()
     guard !r.isAtEnd else { throw .certBadExtension }
     // Each element must at least be a well-formed TLV.
     while !r.isAtEnd { _ = try r.read() }

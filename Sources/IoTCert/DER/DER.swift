@@ -96,6 +96,14 @@ public struct DERValue {
         return DERReader(content, depth: depth + 1)
     }
 
+    /// A reader over the children of a SEQUENCE; any other tag is `derUnexpectedTag`. Out
+    /// of line: most decoders of the core start this way.
+    @inline(never)
+    public func sequenceChildren() throws(IoTCertError) -> DERReader {
+        guard tag == .sequence else { throw .derUnexpectedTag }
+        return try children()
+    }
+
     /// A reader over DER nested inside this primitive value's content (an OCTET STRING
     /// holding an extension value, a BIT STRING holding a public key).
     public func nested(from offset: Int = 0) throws(IoTCertError) -> DERReader {
@@ -115,20 +123,25 @@ public struct DERReader {
         self.depth = depth
     }
 
-    public var isAtEnd: Bool { offset >= bytes.count }
+    public var isAtEnd: Bool {
+        @inline(never) get { offset >= bytes.count }
+    }
 
     /// Reads the next value, whatever its tag.
     public mutating func read() throws(IoTCertError) -> DERValue {
         var cursor = offset
         let tag = try readTag(&cursor)
         let length = try readLength(&cursor)
-        guard length <= bytes.count - cursor else { throw .derTruncated }
+        // readTag and readLength leave offset < cursor <= bytes.count, so none of the
+        // arithmetic below can wrap.
+        guard length <= bytes.count &- cursor else { throw .derTruncated }
         let value = DERValue(
             tag: tag,
-            content: bytes.slice(cursor, length),
-            headerLength: UInt8(truncatingIfNeeded: cursor - offset),
+            content: UnsafeRawBufferPointer(start: bytes.baseAddress.unsafelyUnwrapped + cursor,
+                                            count: length),
+            headerLength: UInt8(truncatingIfNeeded: cursor &- offset),
             depth: depth)
-        offset = cursor + length
+        offset = cursor &+ length
         return value
     }
 
@@ -148,6 +161,7 @@ public struct DERReader {
     }
 
     /// Requires that nothing is left.
+    @inline(never)
     public func finish() throws(IoTCertError) {
         guard isAtEnd else { throw .derTrailingData }
     }
@@ -155,7 +169,7 @@ public struct DERReader {
     private func readTag(_ cursor: inout Int) throws(IoTCertError) -> DERTag {
         guard cursor < bytes.count else { throw .derTruncated }
         let first = bytes[cursor]
-        cursor += 1
+        cursor &+= 1  // cursor < bytes.count
         let tagClass = first >> 6
         let constructed = first & 0x20 != 0
         guard first & 0x1F == 0x1F else {
@@ -169,7 +183,7 @@ public struct DERReader {
         while true {
             guard cursor < bytes.count else { throw .derTruncated }
             let b = bytes[cursor]
-            cursor += 1
+            cursor &+= 1  // cursor < bytes.count
             octets += 1
             if octets == 1 && b == 0x80 { throw .derBadTag }
             number = number << 7 | UInt32(b & 0x7F)
@@ -183,23 +197,23 @@ public struct DERReader {
     private func readLength(_ cursor: inout Int) throws(IoTCertError) -> Int {
         guard cursor < bytes.count else { throw .derTruncated }
         let first = bytes[cursor]
-        cursor += 1
+        cursor &+= 1  // cursor < bytes.count
         if first < 0x80 { return Int(first) }
         if first == 0x80 { throw .derIndefiniteLength }
         let count = Int(first & 0x7F)
         // Three length octets already exceed lengthMax; four are accepted only to say
         // "too large" rather than "malformed" for a well-formed but absurd length.
         guard count <= 4 else { throw .derLengthTooLarge }
-        guard count <= bytes.count - cursor else { throw .derTruncated }
+        guard count <= bytes.count &- cursor else { throw .derTruncated }
         guard bytes[cursor] != 0 else { throw .derNonMinimalLength }
         var length = 0
         for i in 0..<count {
             // Stop before the shift could overflow a 32-bit Int: anything past lengthMax is
             // refused anyway.
             guard length <= DERLimits.lengthMax else { throw .derLengthTooLarge }
-            length = length << 8 | Int(bytes[cursor + i])
+            length = length &<< 8 | Int(bytes[cursor &+ i])
         }
-        cursor += count
+        cursor &+= count
         guard length >= 0x80 else { throw .derNonMinimalLength }
         guard length <= DERLimits.lengthMax else { throw .derLengthTooLarge }
         return length

@@ -90,6 +90,7 @@ extension DERValue {
 
     /// OBJECT IDENTIFIER: non-empty, each arc minimal (no leading 0x80), the last octet
     /// ends an arc, at most `DERLimits.oidLengthMax` octets.
+    @inline(never)
     public func objectIdentifier() throws(IoTCertError) -> OID {
         guard tag == .objectIdentifier else { throw .derUnexpectedTag }
         guard content.count > 0, content.count <= DERLimits.oidLengthMax else {
@@ -108,43 +109,48 @@ extension DERValue {
     /// forms: UTCTime `YYMMDDHHMMSSZ` (1950 through 2049), GeneralizedTime `YYYYMMDDHHMMSSZ`;
     /// seconds always present, always Zulu, no fractions.
     public func time() throws(IoTCertError) -> Int64 {
-        let year: Int
-        var at = 0
+        let fourDigitYear: Bool
         if tag == .utcTime {
-            guard content.count == 13 else { throw .derBadTime }
-            let yy = try digits(&at, 2)
-            year = yy >= 50 ? 1900 + yy : 2000 + yy
+            fourDigitYear = false
         } else if tag == .generalizedTime {
-            guard content.count == 15 else { throw .derBadTime }
             // RFC 5280 asks CAs for UTCTime through 2049; a GeneralizedTime before 2050 is
             // still unambiguous, and real roots carry one (Certum Trusted Network CA 2 in
             // Mozilla's set), so only its form is strict.
-            year = try digits(&at, 4)
+            fourDigitYear = true
         } else {
             throw .derUnexpectedTag
         }
-        let month = try digits(&at, 2)
-        let day = try digits(&at, 2)
-        let hour = try digits(&at, 2)
-        let minute = try digits(&at, 2)
-        let second = try digits(&at, 2)
-        guard content[at] == 0x5A else { throw .derBadTime }  // "Z"
+        let n = content.count
+        guard n == (fourDigitYear ? 15 : 13) else { throw .derBadTime }
+        // Every octet but the last is a digit, the last is "Z": checked once, so the fields
+        // below are read without further checks.
+        for i in 0..<(n &- 1) where content[i] &- 0x30 > 9 { throw .derBadTime }
+        guard content[n &- 1] == 0x5A else { throw .derBadTime }
+        var year = twoDigits(0)
+        var at = 2
+        if fourDigitYear {
+            year = year &* 100 &+ twoDigits(2)
+            at = 4
+        } else {
+            year &+= year >= 50 ? 1900 : 2000
+        }
+        let month = twoDigits(at)
+        let day = twoDigits(at &+ 2)
+        let hour = twoDigits(at &+ 4)
+        let minute = twoDigits(at &+ 6)
+        let second = twoDigits(at &+ 8)
         guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year),
             hour <= 23, minute <= 59, second <= 59
         else { throw .derBadTime }
+        // Both parts fit 32 bits (days: |d| < 2^22; seconds of a day < 2^17).
         let days = daysFromCivil(year: year, month: month, day: day)
-        return widen(days) &* 86_400 &+ widen(hour * 3_600 + minute * 60 + second)
+        return widen(days) &* 86_400 &+ widen((hour &* 60 &+ minute) &* 60 &+ second)
     }
 
-    private func digits(_ at: inout Int, _ n: Int) throws(IoTCertError) -> Int {
-        var value = 0
-        for _ in 0..<n {
-            let c = content[at]
-            guard c >= 0x30, c <= 0x39 else { throw .derBadTime }
-            value = value * 10 + Int(c - 0x30)
-            at += 1
-        }
-        return value
+    /// The two-digit number at `at`; `time()` has checked that both octets are digits.
+    @inline(never)
+    private func twoDigits(_ at: Int) -> Int {
+        Int(content[at] &- 0x30) &* 10 &+ Int(content[at &+ 1] &- 0x30)
     }
 }
 
@@ -158,16 +164,15 @@ func daysIn(month: Int, year: Int) -> Int {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse of
-/// Howard Hinnant's date algorithms, valid for every year X.509 can encode).
+/// Days since 1970-01-01 of a proleptic Gregorian date, for the years X.509 can encode
+/// (0 ... 9999; month and day already range-checked). Howard Hinnant's days-from-civil with
+/// the year moved up by one 400-year era (146,097 days), so that every quotient is of a
+/// non-negative number and no arithmetic can overflow 32 bits.
 func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yearOfEra = y - era * 400
-    let shiftedMonth = month > 2 ? month - 3 : month + 9
-    let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146_097 + dayOfEra - 719_468
+    let y = (month <= 2 ? year &- 1 : year) &+ 400
+    let shiftedMonth = month > 2 ? month &- 3 : month &+ 9
+    let dayOfYear = (153 &* shiftedMonth &+ 2) / 5 &+ day &- 1
+    return y &* 365 &+ y / 4 &- y / 100 &+ y / 400 &+ dayOfYear &- (719_468 &+ 146_097)
 }
 
 // MARK: - Strings

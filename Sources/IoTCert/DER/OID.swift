@@ -3,15 +3,29 @@
 // compares and the table costs no storage: each constant is a computed property.
 
 /// An OBJECT IDENTIFIER's content octets, with a packed form for comparison.
+/// Two words, so that it comes back from `objectIdentifier()` in registers; the packed form
+/// is made only where an OID is compared.
 public struct OID {
     /// The content octets as found in the input.
     public let bytes: UnsafeRawBufferPointer
     /// The packed form; `count > 16` never equals a known OID.
-    let key: OIDKey
+    var key: OIDKey { OIDKey(bytes) }
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
-        self.key = OIDKey(bytes)
+    }
+
+    /// The last octet, when the OID is the `count` octets of `prefix` (right-aligned) and
+    /// one more octet, so one arc below 128 (`objectIdentifier()` has checked that the last
+    /// octet ends an arc); otherwise 0xFF, which no such arc is. One family of OIDs (pkcs-1,
+    /// ecdsa-with-SHA2, id-kp) is then told apart by one byte, and the prefix travels in
+    /// registers.
+    @inline(never)
+    func lastArc(after prefix: UInt64, count: Int) -> UInt8 {
+        guard bytes.count == count &+ 1 else { return 0xFF }
+        var packed: UInt64 = 0
+        for i in 0..<count { packed = packed &<< 8 | widen64(bytes[i]) }
+        return packed == prefix ? bytes[count] : 0xFF
     }
 
     public static func == (a: OID, b: OIDKey) -> Bool { a.key == b }
@@ -30,6 +44,7 @@ public struct OIDKey: Equatable {
         self.count = count
     }
 
+    @inline(never)
     init(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count <= 16 else {
             self.init(0, 0, count: 0xFF)
@@ -95,4 +110,26 @@ public struct OIDKey: Equatable {
     static var authorityInfoAccess: OIDKey { OIDKey(0x2B06_0105_0507_0101, count: 8) }
     static var serverAuth: OIDKey { OIDKey(0x2B06_0105_0507_0301, count: 8) }
     static var clientAuth: OIDKey { OIDKey(0x2B06_0105_0507_0302, count: 8) }
+}
+
+/// Arcs above families of OIDs, right-aligned, for `OID.lastArc(after:count:)`.
+enum OIDPrefix {
+    /// 1.2.840.10045.4 id-ecSigType (ecdsa-with-SHA1 is .1), 6 octets.
+    static var ecdsaSignatures: UInt64 { 0x2A86_48CE_3D04 }
+    /// 1.2.840.10045.4.3 ecdsa-with-SHA2, 7 octets.
+    static var ecdsaWithSHA2: UInt64 { 0x2A_8648_CE3D_0403 }
+    /// 1.2.840.113549.1.1 pkcs-1, 8 octets.
+    static var pkcs1: UInt64 { 0x2A86_4886_F70D_0101 }
+    /// 1.3.6.1.5.5.7.3 id-kp, 7 octets.
+    static var keyPurposes: UInt64 { 0x2B_0601_0505_0703 }
+    /// 1.3.6.1.5.5.7.1 id-pe (authorityInfoAccess is .1), 7 octets.
+    static var privateExtensions: UInt64 { 0x2B_0601_0505_0701 }
+    /// 2.5.29.37 id-ce-extKeyUsage (anyExtendedKeyUsage is .0), 3 octets.
+    static var extKeyUsage: UInt64 { 0x55_1D25 }
+    /// 1.2.840.10045.2 id-publicKeyType (id-ecPublicKey is .1), 6 octets.
+    static var ecPublicKeyTypes: UInt64 { 0x2A86_48CE_3D02 }
+    /// 1.2.840.10045.3.1 prime curves (prime256v1 is .7), 7 octets.
+    static var primeCurves: UInt64 { 0x2A_8648_CE3D_0301 }
+    /// 1.3.132.0 certicom curves (secp384r1 is .34), 4 octets.
+    static var certicomCurves: UInt64 { 0x2B81_0400 }
 }

@@ -31,7 +31,7 @@ func checkNameConstraints(_ constraints: NameConstraintSet, subject: UnsafeRawBu
     }
     var attributes = NameAttributeIterator(name: subject)
     while let (type, value) = attributes.next() {
-        guard type == .emailAddress else { continue }
+        guard OIDKey(type.content) == .emailAddress else { continue }
         try checkName(.rfc822Name, value.content, constraints, &budget)
     }
     guard let subjectAltName else { return }
@@ -45,27 +45,31 @@ func checkNameConstraints(_ constraints: NameConstraintSet, subject: UnsafeRawBu
 private func checkName(_ kind: GeneralNameKind, _ value: UnsafeRawBufferPointer,
                        _ constraints: NameConstraintSet,
                        _ budget: inout ComparisonBudget) throws(IoTCertError) {
-    var excluded = GeneralSubtreeIterator(constraints.excluded)
-    while let subtree = excluded.next() {
-        guard subtree.kind == kind else { continue }
-        try budget.spend()
-        if try subtreeContains(subtree, kind, value, excluding: true) {
-            throw .pathNameConstraintViolation
-        }
-    }
-    var permitted = GeneralSubtreeIterator(constraints.permitted)
+    var excluding = true
+    var subtrees = GeneralSubtreeIterator(constraints.excluded)
     var constrained = false
-    while let subtree = permitted.next() {
-        guard subtree.kind == kind else { continue }
-        constrained = true
-        try budget.spend()
-        if try subtreeContains(subtree, kind, value, excluding: false) { return }
+    // Two passes, excluded then permitted; each bounded by its subtrees' length.
+    while true {
+        while let subtree = subtrees.next() {
+            guard subtree.kind == kind else { continue }
+            constrained = true
+            try budget.spend()
+            if try subtreeContains(subtree, kind, value, excluding: excluding) {
+                if excluding { throw .pathNameConstraintViolation }
+                return
+            }
+        }
+        if !excluding { break }
+        excluding = false
+        constrained = false
+        subtrees = GeneralSubtreeIterator(constraints.permitted)
     }
     if constrained { throw .pathNameConstraintViolation }
 }
 
 /// Whether `value` (a name of `kind`) lies in `subtree`. For an excluded wildcard DNS name
 /// the answer is "could any name the wildcard stands for lie in it" (CVE-2025-61727).
+@inline(never)
 private func subtreeContains(_ subtree: GeneralName, _ kind: GeneralNameKind,
                              _ value: UnsafeRawBufferPointer,
                              excluding: Bool) throws(IoTCertError) -> Bool {

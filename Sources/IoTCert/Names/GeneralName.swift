@@ -73,6 +73,7 @@ public struct GeneralNameIterator {
         reader = DERReader(sequenceContent, depth: 3)
     }
 
+    @inline(never)
     public mutating func next() -> GeneralName? {
         guard !reader.isAtEnd, let v = try? reader.read(),
             let name = try? GeneralName(v, inConstraint: false)
@@ -90,6 +91,7 @@ struct GeneralSubtreeIterator {
         reader = DERReader(subtreesContent, depth: 3)
     }
 
+    @inline(never)
     mutating func next() -> GeneralName? {
         guard !reader.isAtEnd, let subtree = try? reader.read(.sequence),
             var r = try? subtree.children(), let base = try? r.read(),

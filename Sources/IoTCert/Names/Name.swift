@@ -39,34 +39,50 @@ func isStringTag(_ tag: DERTag) -> Bool {
     }
 }
 
-/// Walks the attribute values of a Name in order, for name-constraint checks on the subject
-/// (emailAddress against rfc822Name). `name` has been validated.
+/// Walks the attribute values of a Name in order: for name-constraint checks on the subject
+/// (emailAddress against rfc822Name), the commonName rule, and chaining (`namesMatch`).
+/// The walk reads only the structure: a name whose strings and types matter has been
+/// validated (`validateName`); for one that has not, `failed` tells a malformed name from
+/// its end.
 struct NameAttributeIterator {
     private var rdns: DERReader
-    private var attributes: DERReader?
+    private var attributes = DERReader(.empty)
+    /// RDNs entered so far: two names have the same RDN structure when their attributes
+    /// pair up under equal counts and the counts agree at the end.
+    private(set) var rdnCount: UInt32 = 0
+    /// Whether the walk stopped on malformed input rather than at the end.
+    private(set) var failed = false
 
     init(name: UnsafeRawBufferPointer) {
         var outer = DERReader(name)
-        let sequence = try? outer.read(.sequence)
-        rdns = DERReader(sequence?.content ?? .empty, depth: 1)
+        guard let sequence = try? outer.read(.sequence), let r = try? sequence.children() else {
+            rdns = DERReader(.empty)
+            failed = true
+            return
+        }
+        rdns = r
     }
 
-    /// The next (type, value) pair, or nil at the end (or on malformed input, which a
-    /// validated name cannot be).
-    mutating func next() -> (type: OID, value: DERValue)? {
-        while true {
-            if var current = attributes, !current.isAtEnd {
-                guard let atvValue = try? current.read(.sequence),
-                    var atv = try? atvValue.children(),
-                    let type = try? atv.read().objectIdentifier(),
-                    let value = try? atv.read()
-                else { return nil }
-                attributes = current
-                return (type, value)
+    /// The next (type, value) pair, or nil at the end or on malformed input.
+    @inline(never)
+    mutating func next() -> (type: DERValue, value: DERValue)? {
+        // Bounded by the name's length: every pass consumes at least two octets.
+        while attributes.isAtEnd {
+            guard !rdns.isAtEnd else { return nil }
+            guard let rdn = try? rdns.read(.set), let a = try? rdn.children() else {
+                failed = true
+                return nil
             }
-            guard !rdns.isAtEnd, let rdn = try? rdns.read(.set) else { return nil }
-            attributes = try? rdn.children()
+            attributes = a
+            rdnCount &+= 1
         }
+        guard let atvValue = try? attributes.read(.sequence), var atv = try? atvValue.children(),
+            let type = try? atv.read(), let value = try? atv.read()
+        else {
+            failed = true
+            return nil
+        }
+        return (type, value)
     }
 }
 
@@ -89,28 +105,17 @@ func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Boo
     if lastA != 0x20 && lastB != 0x20 && lowercased(lastA) != lowercased(lastB) {
         return false
     }
-    var outerA = DERReader(a)
-    var outerB = DERReader(b)
-    guard let nameA = try? outerA.read(.sequence), let nameB = try? outerB.read(.sequence),
-        var rdnsA = try? nameA.children(), var rdnsB = try? nameB.children()
-    else { return false }
-    // Bounded by the names' lengths: every iteration consumes at least two octets of each.
-    while !rdnsA.isAtEnd {
-        guard !rdnsB.isAtEnd, let rdnA = try? rdnsA.read(.set), let rdnB = try? rdnsB.read(.set),
-            var atvsA = try? rdnA.children(), var atvsB = try? rdnB.children()
+    var x = NameAttributeIterator(name: a)
+    var y = NameAttributeIterator(name: b)
+    // Bounded by the names' lengths: every pass consumes at least two octets of each.
+    while true {
+        let p = x.next()
+        let q = y.next()
+        guard !x.failed, !y.failed, x.rdnCount == y.rdnCount else { return false }
+        guard let p, let q else { return p == nil && q == nil }
+        guard p.type.encoded.bytesEqual(q.type.encoded), attributeValuesMatch(p.value, q.value)
         else { return false }
-        while !atvsA.isAtEnd {
-            guard !atvsB.isAtEnd, let x = try? atvsA.read(.sequence),
-                let y = try? atvsB.read(.sequence), var fieldsX = try? x.children(),
-                var fieldsY = try? y.children(), let typeX = try? fieldsX.read(),
-                let typeY = try? fieldsY.read(), typeX.encoded.bytesEqual(typeY.encoded),
-                let valueX = try? fieldsX.read(), let valueY = try? fieldsY.read(),
-                attributeValuesMatch(valueX, valueY)
-            else { return false }
-        }
-        guard atvsB.isAtEnd else { return false }
     }
-    return rdnsB.isAtEnd
 }
 
 private func attributeValuesMatch(_ x: DERValue, _ y: DERValue) -> Bool {

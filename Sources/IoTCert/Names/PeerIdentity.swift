@@ -72,7 +72,7 @@ func checkCommonNames(_ leaf: Certificate) throws(IoTCertError) {
     var attributes = NameAttributeIterator(name: leaf.subject)
     // Bounded by the subject's length (each attribute at least a few octets).
     while let (type, value) = attributes.next() {
-        guard type == .commonName, couldBeHostIdentifier(value) else { continue }
+        guard OIDKey(type.content) == .commonName, couldBeHostIdentifier(value) else { continue }
         guard commonNameIsInSubjectAltName(value, san) else { throw .pathCommonNameMismatch }
     }
 }

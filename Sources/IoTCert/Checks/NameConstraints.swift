@@ -151,7 +151,7 @@ private func directorySubtreeContains(_ base: UnsafeRawBufferPointer,
     else { return false }
     while !baseRDNs.isAtEnd {
         guard let x = try? baseRDNs.read(), let y = try? nameRDNs.read(),
-            x.encoded.bytesEqual(y.encoded)
+            sameEncoding(x, y)
         else { return false }
     }
     return true

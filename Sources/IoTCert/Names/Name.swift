@@ -113,13 +113,20 @@ func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Boo
         let q = y.next()
         guard !x.failed, !y.failed, x.rdnCount == y.rdnCount else { return false }
         guard let p, let q else { return p == nil && q == nil }
-        guard p.type.encoded.bytesEqual(q.type.encoded), attributeValuesMatch(p.value, q.value)
+        guard sameEncoding(p.type, q.type), attributeValuesMatch(p.value, q.value)
         else { return false }
     }
 }
 
+/// Whether two values have the same encoding. The reader admits only minimal tags and
+/// lengths, so the same tag and the same content octets are the same encoding.
+@inline(never)
+func sameEncoding(_ x: DERValue, _ y: DERValue) -> Bool {
+    x.tag == y.tag && x.content.bytesEqual(y.content)
+}
+
 private func attributeValuesMatch(_ x: DERValue, _ y: DERValue) -> Bool {
-    if x.encoded.bytesEqual(y.encoded) { return true }
+    if sameEncoding(x, y) { return true }
     guard isFoldableText(x.tag), isFoldableText(y.tag) else { return false }
     var p = PreparedText(bytes: x.content)
     var q = PreparedText(bytes: y.content)
@@ -129,9 +136,9 @@ private func attributeValuesMatch(_ x: DERValue, _ y: DERValue) -> Bool {
     while true {
         let c = p.next()
         let d = q.next()
-        if (c ?? 0) >= 0x80 || (d ?? 0) >= 0x80 { return x.content.bytesEqual(y.content) }
+        if c >= 0x80 || d >= 0x80 { return x.content.bytesEqual(y.content) }
         guard c == d else { return false }
-        if c == nil { return true }
+        if c < 0 { return true }
     }
 }
 
@@ -148,17 +155,19 @@ private struct PreparedText {
 
     init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    mutating func next() -> UInt8? {
+    /// The next character, or -1 at the end.
+    @inline(never)
+    mutating func next() -> Int {
         var sawSpace = false
         while index < bytes.count && bytes[index] == 0x20 {
-            index += 1
+            index &+= 1
             sawSpace = true
         }
-        guard index < bytes.count else { return nil }
+        guard index < bytes.count else { return -1 }
         // One space between words; the word's first letter comes on the next call.
         if sawSpace && started { return 0x20 }
         started = true
-        index += 1
-        return lowercased(bytes[index - 1])
+        index &+= 1
+        return Int(lowercased(bytes[index &- 1]))
     }
 }

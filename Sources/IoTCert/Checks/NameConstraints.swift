@@ -31,7 +31,7 @@ func checkNameConstraints(_ constraints: NameConstraintSet, subject: UnsafeRawBu
     }
     var attributes = NameAttributeIterator(name: subject)
     while let (type, value) = attributes.next() {
-        guard OIDKey(type.content) == .emailAddress else { continue }
+        guard isAttribute(type, .emailAddress) else { continue }
         try checkName(.rfc822Name, value.content, constraints, &budget)
     }
     guard let subjectAltName else { return }

@@ -118,6 +118,12 @@ func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Boo
     }
 }
 
+/// Whether an attribute type (a validated name's OBJECT IDENTIFIER) is `key`.
+@inline(never)
+func isAttribute(_ type: DERValue, _ key: OIDKey) -> Bool {
+    OIDKey(type.content) == key
+}
+
 /// Whether two values have the same encoding. The reader admits only minimal tags and
 /// lengths, so the same tag and the same content octets are the same encoding.
 @inline(never)

@@ -72,7 +72,7 @@ func checkCommonNames(_ leaf: Certificate) throws(IoTCertError) {
     var attributes = NameAttributeIterator(name: leaf.subject)
     // Bounded by the subject's length (each attribute at least a few octets).
     while let (type, value) = attributes.next() {
-        guard OIDKey(type.content) == .commonName, couldBeHostIdentifier(value) else { continue }
+        guard isAttribute(type, .commonName), couldBeHostIdentifier(value) else { continue }
         guard commonNameIsInSubjectAltName(value, san) else { throw .pathCommonNameMismatch }
     }
 }
@@ -86,23 +86,19 @@ func couldBeHostIdentifier(_ value: DERValue) -> Bool {
     let content = value.content
     let count = content.count / width
     guard count > 0 else { return false }
-    var decimal = true
-    var hex = count > 2
+    var seen: UInt32 = 0  // bit 0: a non-digit; bit 1: a non-hex-digit after the second
     for i in 0..<count {
         let c = codeUnit(content, i, width)
         if c == 0x2E || c == 0x3A { return true }
-        let isDigit = c &- 0x30 < 10
-        decimal = decimal && isDigit
-        // "0", then "x" or "X", then hexadecimal digits.
-        if i == 0 {
-            hex = hex && c == 0x30
-        } else if i == 1 {
-            hex = hex && c | 0x20 == 0x78
-        } else {
-            hex = hex && (isDigit || (c | 0x20) &- 0x61 < 6)
+        if c &- 0x30 >= 10 {
+            seen |= 1
+            if i >= 2 && (c | 0x20) &- 0x61 >= 6 { seen |= 2 }
         }
     }
-    return decimal || hex
+    if seen & 1 == 0 { return true }  // decimal
+    // "0", then "x" or "X", then hexadecimal digits.
+    return count > 2 && seen & 2 == 0 && codeUnit(content, 0, width) == 0x30
+        && codeUnit(content, 1, width) | 0x20 == 0x78
 }
 
 /// Octets per character of a string value: big-endian code units for BMPString (2) and

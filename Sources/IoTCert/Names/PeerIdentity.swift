@@ -50,6 +50,7 @@ func withoutTrailingDot(_ host: UnsafeRawBufferPointer) -> UnsafeRawBufferPointe
 }
 
 /// Local parts compare exactly, domains without regard to case.
+@inline(never)
 func mailboxesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     guard let x = splitMailbox(a), let y = splitMailbox(b) else { return false }
     return x.local.bytesEqual(y.local) && asciiEqualIgnoringCase(x.domain, y.domain)

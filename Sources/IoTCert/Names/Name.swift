@@ -63,26 +63,37 @@ struct NameAttributeIterator {
         rdns = r
     }
 
-    /// The next (type, value) pair, or nil at the end or on malformed input.
+    /// The current attribute's type and value, after `advance` returned true.
+    private(set) var type = DERValue(tag: .null, content: .empty, headerLength: 0, depth: 0)
+    private(set) var value = DERValue(tag: .null, content: .empty, headerLength: 0, depth: 0)
+
+    /// Steps to the next attribute; false at the end or on malformed input.
     @inline(never)
-    mutating func next() -> (type: DERValue, value: DERValue)? {
+    mutating func advance() -> Bool {
         // Bounded by the name's length: every pass consumes at least two octets.
         while attributes.isAtEnd {
-            guard !rdns.isAtEnd else { return nil }
+            guard !rdns.isAtEnd else { return false }
             guard let rdn = try? rdns.read(.set), let a = try? rdn.children() else {
                 failed = true
-                return nil
+                return false
             }
             attributes = a
             rdnCount &+= 1
         }
         guard let atvValue = try? attributes.read(.sequence), var atv = try? atvValue.children(),
-            let type = try? atv.read(), let value = try? atv.read()
+            let t = try? atv.read(), let v = try? atv.read()
         else {
             failed = true
-            return nil
+            return false
         }
-        return (type, value)
+        type = t
+        value = v
+        return true
+    }
+
+    /// The next (type, value) pair, or nil at the end or on malformed input.
+    mutating func next() -> (type: DERValue, value: DERValue)? {
+        advance() ? (type, value) : nil
     }
 }
 
@@ -109,12 +120,13 @@ func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Boo
     var y = NameAttributeIterator(name: b)
     // Bounded by the names' lengths: every pass consumes at least two octets of each.
     while true {
-        let p = x.next()
-        let q = y.next()
+        let p = x.advance()
+        let q = y.advance()
         guard !x.failed, !y.failed, x.rdnCount == y.rdnCount else { return false }
-        guard let p, let q else { return p == nil && q == nil }
-        guard sameEncoding(p.type, q.type), attributeValuesMatch(p.value, q.value)
-        else { return false }
+        guard p, q else { return p == q }
+        guard sameEncoding(x.type, y.type), attributeValuesMatch(x.value, y.value) else {
+            return false
+        }
     }
 }
 

@@ -72,8 +72,11 @@ func checkCommonNames(_ leaf: Certificate) throws(IoTCertError) {
     guard let san = leaf.extensions.subjectAltName else { return }
     var attributes = NameAttributeIterator(name: leaf.subject)
     // Bounded by the subject's length (each attribute at least a few octets).
-    while let (type, value) = attributes.next() {
-        guard isAttribute(type, .commonName), couldBeHostIdentifier(value) else { continue }
+    while attributes.advance() {
+        let value = attributes.value
+        guard isAttribute(attributes.type, .commonName), couldBeHostIdentifier(value) else {
+            continue
+        }
         guard commonNameIsInSubjectAltName(value, san) else { throw .pathCommonNameMismatch }
     }
 }

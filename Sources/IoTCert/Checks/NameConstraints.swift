@@ -23,6 +23,7 @@ struct NameConstraintSet {
 }
 
 /// Checks all names of one certificate (`subject`, `subjectAltName`) against `constraints`.
+@inline(never)
 func checkNameConstraints(_ constraints: NameConstraintSet, subject: UnsafeRawBufferPointer,
                           subjectAltName: UnsafeRawBufferPointer?,
                           budget: inout ComparisonBudget) throws(IoTCertError) {
@@ -30,9 +31,9 @@ func checkNameConstraints(_ constraints: NameConstraintSet, subject: UnsafeRawBu
         try checkName(.directoryName, subject, constraints, &budget)
     }
     var attributes = NameAttributeIterator(name: subject)
-    while let (type, value) = attributes.next() {
-        guard type == .emailAddress else { continue }
-        try checkName(.rfc822Name, value.content, constraints, &budget)
+    while attributes.advance() {
+        guard isAttribute(attributes.type, .emailAddress) else { continue }
+        try checkName(.rfc822Name, attributes.value.content, constraints, &budget)
     }
     guard let subjectAltName else { return }
     var names = GeneralNameIterator(subjectAltName)
@@ -45,27 +46,31 @@ func checkNameConstraints(_ constraints: NameConstraintSet, subject: UnsafeRawBu
 private func checkName(_ kind: GeneralNameKind, _ value: UnsafeRawBufferPointer,
                        _ constraints: NameConstraintSet,
                        _ budget: inout ComparisonBudget) throws(IoTCertError) {
-    var excluded = GeneralSubtreeIterator(constraints.excluded)
-    while let subtree = excluded.next() {
-        guard subtree.kind == kind else { continue }
-        try budget.spend()
-        if try subtreeContains(subtree, kind, value, excluding: true) {
-            throw .pathNameConstraintViolation
-        }
-    }
-    var permitted = GeneralSubtreeIterator(constraints.permitted)
+    var excluding = true
+    var subtrees = GeneralSubtreeIterator(constraints.excluded)
     var constrained = false
-    while let subtree = permitted.next() {
-        guard subtree.kind == kind else { continue }
-        constrained = true
-        try budget.spend()
-        if try subtreeContains(subtree, kind, value, excluding: false) { return }
+    // Two passes, excluded then permitted; each bounded by its subtrees' length.
+    while true {
+        while let subtree = subtrees.next() {
+            guard subtree.kind == kind else { continue }
+            constrained = true
+            try budget.spend()
+            if try subtreeContains(subtree, kind, value, excluding: excluding) {
+                if excluding { throw .pathNameConstraintViolation }
+                return
+            }
+        }
+        if !excluding { break }
+        excluding = false
+        constrained = false
+        subtrees = GeneralSubtreeIterator(constraints.permitted)
     }
     if constrained { throw .pathNameConstraintViolation }
 }
 
 /// Whether `value` (a name of `kind`) lies in `subtree`. For an excluded wildcard DNS name
 /// the answer is "could any name the wildcard stands for lie in it" (CVE-2025-61727).
+@inline(never)
 private func subtreeContains(_ subtree: GeneralName, _ kind: GeneralNameKind,
                              _ value: UnsafeRawBufferPointer,
                              excluding: Bool) throws(IoTCertError) -> Bool {
@@ -137,18 +142,21 @@ private func mailSubtreeContains(_ base: UnsafeRawBufferPointer, _ address: Unsa
 }
 
 /// directoryName: the name's RDN sequence starts with the constraint's RDNs, compared as
-/// DER (both names come from validated certificates).
+/// DER (both names are validated: the subject by the certificate's parse, the base by
+/// GeneralName's), attribute by attribute within the same RDNs.
 private func directorySubtreeContains(_ base: UnsafeRawBufferPointer,
                                       _ name: UnsafeRawBufferPointer) -> Bool {
-    var b = DERReader(base)
-    var n = DERReader(name)
-    guard let baseName = try? b.read(.sequence), let fullName = try? n.read(.sequence),
-        var baseRDNs = try? baseName.children(), var nameRDNs = try? fullName.children()
-    else { return false }
-    while !baseRDNs.isAtEnd {
-        guard let x = try? baseRDNs.read(), let y = try? nameRDNs.read(),
-            x.encoded.bytesEqual(y.encoded)
+    var b = NameAttributeIterator(name: base)
+    var n = NameAttributeIterator(name: name)
+    // Bounded by the base's length: every pass consumes at least two of its octets.
+    while true {
+        let p = b.advance()
+        let q = n.advance()
+        guard !b.failed else { return false }
+        // The base's RDNs are all matched; the name's last matched RDN must not go on.
+        guard p else { return !q || n.rdnCount != b.rdnCount }
+        guard q, n.rdnCount == b.rdnCount, sameEncoding(b.type, n.type),
+            sameEncoding(b.value, n.value)
         else { return false }
     }
-    return true
 }

@@ -73,10 +73,11 @@ public struct GeneralNameIterator {
         reader = DERReader(sequenceContent, depth: 3)
     }
 
+    @inline(never)
     public mutating func next() -> GeneralName? {
-        guard !reader.isAtEnd, let v = try? reader.read(),
-            let name = try? GeneralName(v, inConstraint: false)
-        else { return nil }
+        guard !reader.isAtEnd, let name = try? readGeneralName(&reader, subtree: false) else {
+            return nil
+        }
         return name
     }
 }
@@ -90,37 +91,50 @@ struct GeneralSubtreeIterator {
         reader = DERReader(subtreesContent, depth: 3)
     }
 
+    @inline(never)
     mutating func next() -> GeneralName? {
-        guard !reader.isAtEnd, let subtree = try? reader.read(.sequence),
-            var r = try? subtree.children(), let base = try? r.read(),
-            let name = try? GeneralName(base, inConstraint: true)
-        else { return nil }
+        guard !reader.isAtEnd, let name = try? readGeneralName(&reader, subtree: true) else {
+            return nil
+        }
         return name
     }
 }
 
-/// Checks a SEQUENCE SIZE (1..MAX) OF GeneralName (a subjectAltName's value).
-func validateGeneralNames(_ value: DERValue) throws(IoTCertError) {
-    var r = try value.children()
-    guard !r.isAtEnd else { throw .certBadExtension }
-    // Bounded by the value's length: each entry consumes at least two octets.
-    while !r.isAtEnd {
-        _ = try GeneralName(try r.read(), inConstraint: false)
-    }
+/// Reads one entry of a SEQUENCE OF GeneralName or, with `subtree`, one GeneralSubtree and
+/// returns its base. RFC 5280 4.2.1.10: minimum MUST be zero and maximum MUST be absent, so
+/// a subtree with either is refused.
+@inline(never)
+func readGeneralName(_ r: inout DERReader, subtree: Bool) throws(IoTCertError) -> GeneralName {
+    guard subtree else { return try GeneralName(try r.read(), inConstraint: false) }
+    var fields = try r.read(.sequence).children()
+    let name = try GeneralName(try fields.read(), inConstraint: true)
+    guard fields.isAtEnd else { throw .certBadExtension }
+    return name
 }
 
-/// Checks GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree, the content of a
-/// permittedSubtrees [0] or excludedSubtrees [1] field. RFC 5280 4.2.1.10: minimum MUST be
-/// zero and maximum MUST be absent, so anything else is refused.
-func validateGeneralSubtrees(_ value: DERValue) throws(IoTCertError) -> Int {
+/// Checks a SEQUENCE SIZE (1..MAX) OF GeneralName, or of GeneralSubtree with `subtrees`,
+/// and returns the number of entries.
+@discardableResult
+private func validateGeneralNameList(_ value: DERValue,
+                                     subtrees: Bool) throws(IoTCertError) -> Int {
     var r = try value.children()
     var count = 0
     guard !r.isAtEnd else { throw .certBadExtension }
+    // Bounded by the value's length: each entry consumes at least two octets.
     while !r.isAtEnd {
-        var subtree = try r.read(.sequence).children()
-        _ = try GeneralName(try subtree.read(), inConstraint: true)
-        guard subtree.isAtEnd else { throw .certBadExtension }
-        count += 1
+        _ = try readGeneralName(&r, subtree: subtrees)
+        count &+= 1
     }
     return count
+}
+
+/// Checks a SEQUENCE SIZE (1..MAX) OF GeneralName (a subjectAltName's value).
+func validateGeneralNames(_ value: DERValue) throws(IoTCertError) {
+    try validateGeneralNameList(value, subtrees: false)
+}
+
+/// Checks GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree, the content of a
+/// permittedSubtrees [0] or excludedSubtrees [1] field.
+func validateGeneralSubtrees(_ value: DERValue) throws(IoTCertError) -> Int {
+    try validateGeneralNameList(value, subtrees: true)
 }

@@ -39,34 +39,61 @@ func isStringTag(_ tag: DERTag) -> Bool {
     }
 }
 
-/// Walks the attribute values of a Name in order, for name-constraint checks on the subject
-/// (emailAddress against rfc822Name). `name` has been validated.
+/// Walks the attribute values of a Name in order: for name-constraint checks on the subject
+/// (emailAddress against rfc822Name), the commonName rule, and chaining (`namesMatch`).
+/// The walk reads only the structure: a name whose strings and types matter has been
+/// validated (`validateName`); for one that has not, `failed` tells a malformed name from
+/// its end.
 struct NameAttributeIterator {
     private var rdns: DERReader
-    private var attributes: DERReader?
+    private var attributes = DERReader(.empty)
+    /// RDNs entered so far: two names have the same RDN structure when their attributes
+    /// pair up under equal counts and the counts agree at the end.
+    private(set) var rdnCount: UInt32 = 0
+    /// Whether the walk stopped on malformed input rather than at the end.
+    private(set) var failed = false
 
     init(name: UnsafeRawBufferPointer) {
         var outer = DERReader(name)
-        let sequence = try? outer.read(.sequence)
-        rdns = DERReader(sequence?.content ?? .empty, depth: 1)
+        guard let sequence = try? outer.read(.sequence), let r = try? sequence.children() else {
+            rdns = DERReader(.empty)
+            failed = true
+            return
+        }
+        rdns = r
     }
 
-    /// The next (type, value) pair, or nil at the end (or on malformed input, which a
-    /// validated name cannot be).
-    mutating func next() -> (type: OID, value: DERValue)? {
-        while true {
-            if var current = attributes, !current.isAtEnd {
-                guard let atvValue = try? current.read(.sequence),
-                    var atv = try? atvValue.children(),
-                    let type = try? atv.read().objectIdentifier(),
-                    let value = try? atv.read()
-                else { return nil }
-                attributes = current
-                return (type, value)
+    /// The current attribute's type and value, after `advance` returned true.
+    private(set) var type = DERValue(tag: .null, content: .empty, headerLength: 0, depth: 0)
+    private(set) var value = DERValue(tag: .null, content: .empty, headerLength: 0, depth: 0)
+
+    /// Steps to the next attribute; false at the end or on malformed input.
+    @inline(never)
+    mutating func advance() -> Bool {
+        // Bounded by the name's length: every pass consumes at least two octets.
+        while attributes.isAtEnd {
+            guard !rdns.isAtEnd else { return false }
+            guard let rdn = try? rdns.read(.set), let a = try? rdn.children() else {
+                failed = true
+                return false
             }
-            guard !rdns.isAtEnd, let rdn = try? rdns.read(.set) else { return nil }
-            attributes = try? rdn.children()
+            attributes = a
+            rdnCount &+= 1
         }
+        guard let atvValue = try? attributes.read(.sequence), var atv = try? atvValue.children(),
+            let t = try? atv.read(), let v = try? atv.read()
+        else {
+            failed = true
+            return false
+        }
+        type = t
+        value = v
+        return true
+    }
+
+    /// The next (type, value) pair, or nil at the end or on malformed input.
+    mutating func next() -> (type: DERValue, value: DERValue)? {
+        advance() ? (type, value) : nil
     }
 }
 
@@ -89,32 +116,35 @@ func namesMatch(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Boo
     if lastA != 0x20 && lastB != 0x20 && lowercased(lastA) != lowercased(lastB) {
         return false
     }
-    var outerA = DERReader(a)
-    var outerB = DERReader(b)
-    guard let nameA = try? outerA.read(.sequence), let nameB = try? outerB.read(.sequence),
-        var rdnsA = try? nameA.children(), var rdnsB = try? nameB.children()
-    else { return false }
-    // Bounded by the names' lengths: every iteration consumes at least two octets of each.
-    while !rdnsA.isAtEnd {
-        guard !rdnsB.isAtEnd, let rdnA = try? rdnsA.read(.set), let rdnB = try? rdnsB.read(.set),
-            var atvsA = try? rdnA.children(), var atvsB = try? rdnB.children()
-        else { return false }
-        while !atvsA.isAtEnd {
-            guard !atvsB.isAtEnd, let x = try? atvsA.read(.sequence),
-                let y = try? atvsB.read(.sequence), var fieldsX = try? x.children(),
-                var fieldsY = try? y.children(), let typeX = try? fieldsX.read(),
-                let typeY = try? fieldsY.read(), typeX.encoded.bytesEqual(typeY.encoded),
-                let valueX = try? fieldsX.read(), let valueY = try? fieldsY.read(),
-                attributeValuesMatch(valueX, valueY)
-            else { return false }
+    var x = NameAttributeIterator(name: a)
+    var y = NameAttributeIterator(name: b)
+    // Bounded by the names' lengths: every pass consumes at least two octets of each.
+    while true {
+        let p = x.advance()
+        let q = y.advance()
+        guard !x.failed, !y.failed, x.rdnCount == y.rdnCount else { return false }
+        guard p, q else { return p == q }
+        guard sameEncoding(x.type, y.type), attributeValuesMatch(x.value, y.value) else {
+            return false
         }
-        guard atvsB.isAtEnd else { return false }
     }
-    return rdnsB.isAtEnd
+}
+
+/// Whether an attribute type (a validated name's OBJECT IDENTIFIER) is `key`.
+@inline(never)
+func isAttribute(_ type: DERValue, _ key: OIDKey) -> Bool {
+    OIDKey(type.content) == key
+}
+
+/// Whether two values have the same encoding. The reader admits only minimal tags and
+/// lengths, so the same tag and the same content octets are the same encoding.
+@inline(never)
+func sameEncoding(_ x: DERValue, _ y: DERValue) -> Bool {
+    x.tag == y.tag && x.content.bytesEqual(y.content)
 }
 
 private func attributeValuesMatch(_ x: DERValue, _ y: DERValue) -> Bool {
-    if x.encoded.bytesEqual(y.encoded) { return true }
+    if sameEncoding(x, y) { return true }
     guard isFoldableText(x.tag), isFoldableText(y.tag) else { return false }
     var p = PreparedText(bytes: x.content)
     var q = PreparedText(bytes: y.content)
@@ -124,9 +154,9 @@ private func attributeValuesMatch(_ x: DERValue, _ y: DERValue) -> Bool {
     while true {
         let c = p.next()
         let d = q.next()
-        if (c ?? 0) >= 0x80 || (d ?? 0) >= 0x80 { return x.content.bytesEqual(y.content) }
+        if c >= 0x80 || d >= 0x80 { return x.content.bytesEqual(y.content) }
         guard c == d else { return false }
-        if c == nil { return true }
+        if c < 0 { return true }
     }
 }
 
@@ -143,17 +173,19 @@ private struct PreparedText {
 
     init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    mutating func next() -> UInt8? {
+    /// The next character, or -1 at the end.
+    @inline(never)
+    mutating func next() -> Int {
         var sawSpace = false
         while index < bytes.count && bytes[index] == 0x20 {
-            index += 1
+            index &+= 1
             sawSpace = true
         }
-        guard index < bytes.count else { return nil }
+        guard index < bytes.count else { return -1 }
         // One space between words; the word's first letter comes on the next call.
         if sawSpace && started { return 0x20 }
         started = true
-        index += 1
-        return lowercased(bytes[index - 1])
+        index &+= 1
+        return Int(lowercased(bytes[index &- 1]))
     }
 }

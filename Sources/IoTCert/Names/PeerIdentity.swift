@@ -50,6 +50,7 @@ func withoutTrailingDot(_ host: UnsafeRawBufferPointer) -> UnsafeRawBufferPointe
 }
 
 /// Local parts compare exactly, domains without regard to case.
+@inline(never)
 func mailboxesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
     guard let x = splitMailbox(a), let y = splitMailbox(b) else { return false }
     return x.local.bytesEqual(y.local) && asciiEqualIgnoringCase(x.domain, y.domain)
@@ -71,8 +72,11 @@ func checkCommonNames(_ leaf: Certificate) throws(IoTCertError) {
     guard let san = leaf.extensions.subjectAltName else { return }
     var attributes = NameAttributeIterator(name: leaf.subject)
     // Bounded by the subject's length (each attribute at least a few octets).
-    while let (type, value) = attributes.next() {
-        guard type == .commonName, couldBeHostIdentifier(value) else { continue }
+    while attributes.advance() {
+        let value = attributes.value
+        guard isAttribute(attributes.type, .commonName), couldBeHostIdentifier(value) else {
+            continue
+        }
         guard commonNameIsInSubjectAltName(value, san) else { throw .pathCommonNameMismatch }
     }
 }
@@ -82,33 +86,38 @@ func checkCommonNames(_ leaf: Certificate) throws(IoTCertError) {
 /// number, decimal or 0x-hexadecimal, which inet_aton(3) reads as an IPv4 address
 /// ("0xC0A80101" is 192.168.1.1).
 func couldBeHostIdentifier(_ value: DERValue) -> Bool {
-    let width: Int
-    if value.tag == .bmpString {
-        width = 2
-    } else if value.tag == .universalString {
-        width = 4
-    } else {
-        width = 1
-    }
+    let width = codeUnitWidth(value.tag)
     let content = value.content
     let count = content.count / width
     guard count > 0 else { return false }
-    var decimal = true
-    var hex = count > 2
+    var seen: UInt32 = 0  // bit 0: a non-digit; bit 1: a non-hex-digit after the second
     for i in 0..<count {
-        var c: UInt32 = 0
-        for k in 0..<width { c = c << 8 | UInt32(content[i * width + k]) }
+        let c = codeUnit(content, i, width)
         if c == 0x2E || c == 0x3A { return true }
-        let isDigit = c >= 0x30 && c <= 0x39
-        let isHexLetter = (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
-        decimal = decimal && isDigit
-        switch i {
-        case 0: hex = hex && c == 0x30
-        case 1: hex = hex && (c == 0x78 || c == 0x58)
-        default: hex = hex && (isDigit || isHexLetter)
+        if c &- 0x30 >= 10 {
+            seen |= 1
+            if i >= 2 && (c | 0x20) &- 0x61 >= 6 { seen |= 2 }
         }
     }
-    return decimal || hex
+    if seen & 1 == 0 { return true }  // decimal
+    // "0", then "x" or "X", then hexadecimal digits.
+    return count > 2 && seen & 2 == 0 && codeUnit(content, 0, width) == 0x30
+        && codeUnit(content, 1, width) | 0x20 == 0x78
+}
+
+/// Octets per character of a string value: big-endian code units for BMPString (2) and
+/// UniversalString (4), one octet for the others.
+private func codeUnitWidth(_ tag: DERTag) -> Int {
+    tag == .bmpString ? 2 : tag == .universalString ? 4 : 1
+}
+
+/// Character `i` of `content` in code units of `width` octets; the caller has checked that
+/// it lies inside.
+@inline(never)
+private func codeUnit(_ content: UnsafeRawBufferPointer, _ i: Int, _ width: Int) -> UInt32 {
+    var c: UInt32 = 0
+    for k in 0..<width { c = c << 8 | UInt32(content[i &* width &+ k]) }
+    return c
 }
 
 private func commonNameIsInSubjectAltName(_ commonName: DERValue,
@@ -137,24 +146,14 @@ private func commonNameIsInSubjectAltName(_ commonName: DERValue,
 /// one octet per character for the 8-bit types, big-endian code units for BMPString (2) and
 /// UniversalString (4).
 func directoryStringEqualsASCII(_ value: DERValue, _ ascii: UnsafeRawBufferPointer) -> Bool {
-    let width: Int
-    if value.tag == .bmpString {
-        width = 2
-    } else if value.tag == .universalString {
-        width = 4
-    } else if value.tag == .utf8String || value.tag == .printableString
-        || value.tag == .ia5String || value.tag == .teletexString || value.tag == .universal(26)
-    {
-        width = 1
-    } else {
-        return false
-    }
+    // UTF8String, PrintableString, TeletexString, IA5String, VisibleString, UniversalString,
+    // BMPString (GeneralString is no DirectoryString).
+    guard isStringTag(value.tag), value.tag.number != 27 else { return false }
+    let width = codeUnitWidth(value.tag)
     let content = value.content
-    guard content.count == ascii.count * width else { return false }
-    for i in 0..<ascii.count {
-        let unit = i * width
-        for k in 0..<(width - 1) where content[unit + k] != 0 { return false }
-        if content[unit + width - 1] != ascii[i] { return false }
+    guard content.count == ascii.count &* width else { return false }
+    for i in 0..<ascii.count where codeUnit(content, i, width) != UInt32(ascii[i]) {
+        return false
     }
     return true
 }
@@ -165,52 +164,50 @@ func directoryStringEqualsASCII(_ value: DERValue, _ ascii: UnsafeRawBufferPoint
 /// zero groups (the first on a tie) written "::". `out` must hold 39 bytes.
 func writeCanonicalIPText(_ address: UnsafeRawBufferPointer,
                           into out: UnsafeMutableRawBufferPointer) -> Int {
-    var n = 0
-    if address.count == 4 {
-        for i in 0..<4 {
-            if i > 0 { out[n] = 0x2E; n += 1 }
-            let b = address[i]
-            if b >= 100 { out[n] = 0x30 + b / 100; n += 1 }
-            if b >= 10 { out[n] = 0x30 + b / 10 % 10; n += 1 }
-            out[n] = 0x30 + b % 10
-            n += 1
-        }
-        return n
-    }
-    guard address.count == 16 else { return 0 }
+    let v6 = address.count == 16
+    guard v6 || address.count == 4 else { return 0 }
     var gapStart = -1
     var gapLength = 1  // a run must be longer than this to become "::"
     var runStart = 0
     var runLength = 0
-    for g in 0..<8 {
-        if address[2 * g] == 0 && address[2 * g + 1] == 0 {
+    for g in 0..<(v6 ? 8 : 0) {
+        if address[2 &* g] == 0 && address[2 &* g &+ 1] == 0 {
             if runLength == 0 { runStart = g }
-            runLength += 1
+            runLength &+= 1
             if runLength > gapLength { gapStart = runStart; gapLength = runLength }
         } else {
             runLength = 0
         }
     }
+    let units = v6 ? 8 : 4
+    let radix: UInt32 = v6 ? 16 : 10
+    var n = 0
     var g = 0
-    while g < 8 {
+    while g < units {
         if g == gapStart {
             out[n] = 0x3A
-            out[n + 1] = 0x3A
-            n += 2
-            g += gapLength
+            out[n &+ 1] = 0x3A
+            n &+= 2
+            g &+= gapLength
             continue
         }
-        if g > 0 && !(gapStart >= 0 && g == gapStart + gapLength) { out[n] = 0x3A; n += 1 }
-        let group = UInt16(address[2 * g]) << 8 | UInt16(address[2 * g + 1])
-        var started = false
-        for k in 0..<4 {
-            let digit = UInt8(truncatingIfNeeded: group >> UInt16(12 - 4 * k)) & 0x0F
-            guard started || digit != 0 || k == 3 else { continue }
-            started = true
-            out[n] = digit < 10 ? 0x30 + digit : 0x57 + digit
-            n += 1
+        // After "::" the next group follows at once; gapStart + gapLength is 0 without one.
+        if g > 0 && g != gapStart &+ gapLength {
+            out[n] = v6 ? 0x3A : 0x2E
+            n &+= 1
         }
-        g += 1
+        let unit = v6 ? UInt32(address[2 &* g]) << 8 | UInt32(address[2 &* g &+ 1])
+            : UInt32(address[g])
+        // The highest digit place the value reaches (the units place for zero), down to 1.
+        var place: UInt32 = v6 ? 0x1000 : 100
+        while place > 1 && unit < place { place /= radix }
+        while place > 0 {
+            let digit = UInt8(truncatingIfNeeded: unit / place % radix)
+            out[n] = digit < 10 ? 0x30 &+ digit : 0x57 &+ digit
+            n &+= 1
+            place /= radix
+        }
+        g &+= 1
     }
     return n
 }

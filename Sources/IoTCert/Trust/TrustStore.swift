@@ -320,17 +320,27 @@ func revocationListContains(_ store: UnsafeRawPointer, _ issuerKeyID: iotcert_bu
         .contains(issuerKeyID: issuerKeyID.bytes, serial: serial.bytes)
 }
 
+/// The next value of `r`, which must carry `tag`, opened: the one step every shallow read
+/// repeats, out of line so that each use is a call.
+@inline(never)
+func readChildren(_ r: inout DERReader, _ tag: DERTag) throws(IoTCertError) -> DERReader {
+    try r.read(tag).children()
+}
+
+/// The fields of a certificate's TBSCertificate, where the shallow reads start.
+private func tbsFields(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> DERReader {
+    var outer = DERReader(der)
+    var c = try readChildren(&outer, .sequence)
+    return try readChildren(&c, .sequence)
+}
+
 /// The subject name of a certificate, found with a shallow read (no extension decoding):
 /// used to scan candidates before paying for a full parse.
 func locateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> UnsafeRawBufferPointer {
-    var outer = DERReader(der)
-    var c = try outer.read(.sequence).children()
-    var t = try c.read(.sequence).children()
+    var t = try tbsFields(der)
     _ = try t.readIfPresent(.context(0, constructed: true))
-    _ = try t.read(.integer)  // serialNumber
-    _ = try t.read(.sequence)  // signature
-    _ = try t.read(.sequence)  // issuer
-    _ = try t.read(.sequence)  // validity
+    // serialNumber (INTEGER), then signature, issuer and validity (SEQUENCEs).
+    for field in 0..<4 { _ = try t.read(field == 0 ? .integer : .sequence) }
     return try t.read(.sequence).encoded
 }
 
@@ -339,7 +349,7 @@ func locateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> Unsafe
 func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
     -> UnsafeRawBufferPointer
 {
-    guard let value = try locateExtensionValue(der, .subjectKeyIdentifier) else { return .empty }
+    guard let value = try locateExtensionValue(der, idCE: 14) else { return .empty }
     var inner = DERReader(value, depth: 4)
     return try inner.read(.octetString).content
 }
@@ -349,29 +359,30 @@ func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
 public func locateNameConstraints(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
     -> UnsafeRawBufferPointer?
 {
-    try locateExtensionValue(der, .nameConstraints)
+    try locateExtensionValue(der, idCE: 30)
 }
 
-/// The extnValue content of the extension `key`, found by a shallow walk of the TBS (no
-/// other extension is decoded).
-func locateExtensionValue(_ der: UnsafeRawBufferPointer, _ key: OIDKey) throws(IoTCertError)
-    -> UnsafeRawBufferPointer?
+/// The extnValue content of the extension id-ce `number` (2.5.29.number, as
+/// subjectKeyIdentifier 14 and nameConstraints 30 are), found by a shallow walk of the TBS
+/// (no other extension is decoded).
+func locateExtensionValue(_ der: UnsafeRawBufferPointer, idCE number: UInt8)
+    throws(IoTCertError) -> UnsafeRawBufferPointer?
 {
-    var outer = DERReader(der)
-    var c = try outer.read(.sequence).children()
-    var t = try c.read(.sequence).children()
+    var t = try tbsFields(der)
     // Bounded by the TBS length: each field read consumes at least two octets.
     while !t.isAtEnd {
         let field = try t.read()
         guard field.tag == .context(3, constructed: true) else { continue }
         var wrapper = try field.children()
-        var list = try wrapper.read(.sequence).children()
+        var list = try readChildren(&wrapper, .sequence)
         while !list.isAtEnd {
-            var e = try list.read(.sequence).children()
-            let oid = try e.read(.objectIdentifier)
+            var e = try readChildren(&list, .sequence)
+            let oid = try e.read(.objectIdentifier).content
             _ = try e.readIfPresent(.boolean)
             let value = try e.read(.octetString)
-            if OIDKey(oid.content) == key { return value.content }
+            if oid.count == 3 && oid[0] == 0x55 && oid[1] == 0x1D && oid[2] == number {
+                return value.content
+            }
         }
     }
     return nil

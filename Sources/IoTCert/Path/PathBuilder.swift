@@ -143,17 +143,12 @@ struct PathSearch {
     mutating func run(_ frames: UnsafeMutablePointer<Frame>, _ result: inout VerifyResult)
         throws(IoTCertError)
     {
-        let direct = try startPath(frames)
-        if direct >= 0 {
-            // The leaf is itself a trust anchor: the path is the leaf alone.
-            result.anchorIndex = Int32(direct)
-            result.pathLength = 1
-            result.path.set(0, frames[0].index)
-            return
-        }
+        // The leaf may itself be a trust anchor: then the path is the leaf alone.
+        var anchor = try startPath(frames)
         var depth = 1
         // Bounded by stepsMax: every iteration is one step.
-        while depth > 0 {
+        while anchor < 0 {
+            guard depth > 0 else { throw failure }
             steps += 1
             guard steps <= options.limits.stepsMax else { throw .pathStepBudgetExhausted }
             let top = frames + (depth - 1)
@@ -165,19 +160,33 @@ struct PathSearch {
                 depth -= 1
                 continue
             }
-            if candidate < store.anchorCount {
-                if try tryAnchor(candidate, frames, depth) {
-                    result.anchorIndex = Int32(candidate)
-                    result.pathLength = UInt8(depth)
-                    for i in 0..<depth { result.path.set(i, frames[i].index) }
-                    failingIndex = -1
-                    return
+            let k = candidate &- store.anchorCount
+            do throws(IoTCertError) {
+                if k < 0 {
+                    try linkAnchor(candidate, frames, depth)
+                    anchor = candidate
+                } else if try tryIssuer(k, frames, depth) {
+                    depth += 1
                 }
-            } else if try tryIssuer(candidate - store.anchorCount, frames, depth) {
-                depth += 1
+            } catch let error {
+                // The child for failures of the link itself (signature, revocation), the
+                // certificate that broke a name constraint, else the candidate (-1: an anchor).
+                var blamed = k < 0 ? -1 : Int32(truncatingIfNeeded: k)
+                switch error {
+                case .pathBadSignature, .pathRevoked, .certWeakSignatureAlgorithm:
+                    blamed = Int32(top.pointee.index)
+                case .pathNameConstraintViolation:
+                    blamed = failingIndex
+                default:
+                    break
+                }
+                try record(error, blaming: blamed)
             }
         }
-        throw failure
+        result.anchorIndex = Int32(anchor)
+        result.pathLength = UInt8(depth)
+        for i in 0..<depth { result.path.set(i, frames[i].index) }
+        failingIndex = -1
     }
 
     /// Reads the leaf into the first frame and applies what depends on it alone. Kept out
@@ -246,40 +255,47 @@ struct PathSearch {
     /// The next candidate for the issuer of `frame`'s certificate: an anchor number
     /// (< anchorCount) or anchorCount + a certificate number; nil when exhausted.
     /// Positions: [0, A) anchors; [A, A+T) certificates whose key id matches; [A+T, A+2T)
-    /// the others (A anchors, T certificates).
+    /// the others (A anchors, T certificates). A and T are below UInt16.max
+    /// (validateArguments), so no sum here can overflow.
     mutating func nextCandidate(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int? {
         let anchors = store.anchorCount
         let total = certificateCount
-        // Only what the scan reads, never the certificate or `self` as a whole: a closure or
-        // a call that takes them by value puts a copy of them in this frame.
-        let issuer = frame.pointee.certificate.issuer
-        let authorityKeyID = frame.pointee.certificate.extensions.authorityKeyID
-        let store = self.store
-        let end = anchors + 2 * total
-        var digest = frame.pointee.issuerDigest
+        let end = anchors &+ total &+ total
         while Int(frame.pointee.cursor) < end {
             let position = Int(frame.pointee.cursor)
-            frame.pointee.cursor += 1
+            frame.pointee.cursor &+= 1
             let matched: Bool
+            var candidate = position
             if position < anchors {
-                matched = withUnsafeBytes(of: &digest) {
-                    store.anchorSubjectMatches(position, name: issuer, digest: $0)
-                }
+                matched = anchorMatches(position, frame)
             } else {
-                let k = (position - anchors) % total
-                let keyPass = position - anchors < total
-                matched = candidateMatches(k, issuer: issuer, authorityKeyID: authorityKeyID,
-                                           keyIDPass: keyPass)
+                var k = position &- anchors
+                let keyIDPass = k < total
+                if !keyIDPass { k &-= total }
+                candidate = anchors &+ k
+                matched = candidateMatches(der(k), frame, keyIDPass: keyIDPass)
             }
             guard matched else { continue }
             // Compared before counting: candidatesMax may be 255, the counter's largest value.
             guard frame.pointee.candidatesTried < options.limits.candidatesMax else {
                 throw .pathCandidatesExceeded
             }
-            frame.pointee.candidatesTried += 1
-            return position < anchors ? position : anchors + (position - anchors) % total
+            frame.pointee.candidatesTried &+= 1
+            return candidate
         }
         return nil
+    }
+
+    /// Whether anchor i's subject is the issuer name of `frame`'s certificate. Reads only
+    /// the fields it needs through the pointer (a copy of the certificate would sit in the
+    /// caller's frame).
+    @inline(never)
+    mutating func anchorMatches(_ i: Int, _ frame: UnsafeMutablePointer<Frame>) -> Bool {
+        let digest = UnsafeRawBufferPointer(
+            start: UnsafeRawPointer(frame) + MemoryLayout<Frame>.offset(of: \Frame.issuerDigest)!,
+            count: subjectDigestLength)
+        return store.anchorSubjectMatches(i, name: frame.pointee.certificate.issuer,
+                                          digest: digest)
     }
 
     /// Computes what a new frame needs before its candidates are scanned.
@@ -293,19 +309,21 @@ struct PathSearch {
         frame.pointee.issuerDigest = (full.words.0, full.words.1)
     }
 
-    /// Whether certificate k has the child's issuer as subject, and belongs to this pass:
-    /// the key-id pass takes those whose subjectKeyIdentifier equals the child's
-    /// authorityKeyIdentifier, the other pass the rest.
-    mutating func candidateMatches(_ k: Int, issuer: UnsafeRawBufferPointer,
-                                   authorityKeyID wanted: UnsafeRawBufferPointer,
+    /// Whether the certificate `der` has the issuer name of `frame`'s certificate as subject,
+    /// and belongs to this pass: the key-id pass takes those whose subjectKeyIdentifier equals
+    /// the child's authorityKeyIdentifier, the other pass the rest.
+    @inline(never)
+    mutating func candidateMatches(_ der: UnsafeRawBufferPointer,
+                                   _ frame: UnsafeMutablePointer<Frame>,
                                    keyIDPass: Bool) -> Bool {
-        guard let subject = try? locateSubject(der(k)), namesMatch(subject, issuer) else {
-            return false
-        }
+        guard let subject = try? locateSubject(der),
+            namesMatch(subject, frame.pointee.certificate.issuer)
+        else { return false }
+        let wanted = frame.pointee.certificate.extensions.authorityKeyID
         guard wanted.count > 0 else { return !keyIDPass }
         // Only a hint: a shallow look for the identifier, no full parse. A candidate whose
         // identifier cannot be found goes to the second pass and fails there with its code.
-        guard let keyID = try? locateSubjectKeyID(der(k)) else { return !keyIDPass }
+        guard let keyID = try? locateSubjectKeyID(der) else { return !keyIDPass }
         return keyID.bytesEqual(wanted) == keyIDPass
     }
 }

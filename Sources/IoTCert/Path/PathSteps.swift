@@ -6,21 +6,6 @@
 import CIoTCert
 
 extension PathSearch {
-    /// Tries anchor `i` as the issuer of the top certificate. True when the path is complete
-    /// and valid; false when this anchor fails (the failure is recorded).
-    mutating func tryAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
-        throws(IoTCertError) -> Bool
-    {
-        do throws(IoTCertError) {
-            try linkAnchor(i, frames, depth)
-            return true
-        } catch let error {
-            let child = frames[depth - 1].index
-            try record(error, blaming: blame(error, child: child, candidate: -1))
-            return false
-        }
-    }
-
     /// The checks of ending the path at anchor `i`. Never inlined: the anchor (and, for a
     /// store of certificates, its parse) lives only in this frame.
     @inline(never)
@@ -40,26 +25,18 @@ extension PathSearch {
 
     /// Tries certificate k as the issuer of the top certificate, reading it straight into
     /// the next frame. True when every check passes and the path grew; false when it is
-    /// skipped or fails (the failure is recorded).
+    /// skipped; throws when it fails (the caller records the failure).
     mutating func tryIssuer(_ k: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
         throws(IoTCertError) -> Bool
     {
         for i in 0..<depth where Int(frames[i].index) == k { return false }  // on the path
-        do throws(IoTCertError) {
-            guard depth < Int(options.limits.depthMax) else {
-                throw IoTCertError.pathDepthExceeded
-            }
-            guard try admit(k, frames, depth) else { return false }
-            let issuer = UnsafePointer(frames + depth)
-            try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
-                          constraints: PathSearch.nameConstraints(of: issuer))
-            try prepare(frames + depth)
-            return true
-        } catch let error {
-            let child = frames[depth - 1].index
-            try record(error, blaming: blame(error, child: child, candidate: Int32(k)))
-            return false
-        }
+        guard depth < Int(options.limits.depthMax) else { throw .pathDepthExceeded }
+        guard try admit(k, frames, depth) else { return false }
+        let issuer = UnsafePointer(frames + depth)
+        try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
+                      constraints: PathSearch.nameConstraints(of: issuer))
+        try prepare(frames + depth)
+        return true
     }
 
     /// The name constraints a certificate on the path imposes, read through the pointer (a
@@ -222,21 +199,9 @@ extension PathSearch {
         if revoked { throw .pathRevoked }
     }
 
-    /// Which certificate an error concerns: the child for failures of the link itself
-    /// (signature, revocation), the candidate for its own properties.
-    func blame(_ error: IoTCertError, child: UInt16, candidate: Int32) -> Int32 {
-        switch error {
-        case .pathBadSignature, .pathRevoked, .certWeakSignatureAlgorithm:
-            return Int32(child)
-        case .pathNameConstraintViolation:
-            return failingIndex
-        default:
-            return candidate
-        }
-    }
-
     /// Keeps the most specific failure; budget exhaustion and platform failures end the
     /// whole search at once.
+    @inline(never)
     mutating func record(_ error: IoTCertError, blaming index: Int32) throws(IoTCertError) {
         switch error {
         case .pathSignatureBudgetExhausted, .pathNameConstraintBudgetExhausted,

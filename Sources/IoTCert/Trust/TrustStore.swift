@@ -298,18 +298,21 @@ private func certificateStoreAnchorIsLeaf(_ store: UnsafeRawPointer, _ i: Int,
 private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int, _ strict: Bool,
                                     _ out: UnsafeMutableRawPointer) {
     let outcome = out.assumingMemoryBound(to: AnchorOutcome.self)
-    do {
-        // Read in place into one local: Certificate(der:) would assemble a second copy.
-        let der = certificateLists(store).anchors[i]
-        var c = Certificate(placeholderFor: der)
-        try withUnsafeMutablePointer(to: &c) { (p) throws(IoTCertError) in
-            try Certificate.read(der, into: p)
+    let der = certificateLists(store).anchors[i]
+    // Read in place into zeroed stack memory, as Frame.fill does into the workspace: a
+    // Certificate value built first and then overwritten would be a second copy.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: MemoryLayout<Certificate>.size) {
+        let raw = UnsafeMutableRawPointer($0.baseAddress!)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<Certificate>.size)
+        let c = raw.bindMemory(to: Certificate.self, capacity: 1)
+        do throws(IoTCertError) {
+            try Certificate.read(der, into: c)
+            try checkAnchorCertificate(c.pointee, strict: strict)
+            outcome.pointee.anchor = TrustAnchor(certificate: c.pointee)
+            outcome.pointee.error = nil
+        } catch {
+            outcome.pointee.error = error
         }
-        try checkAnchorCertificate(c, strict: strict)
-        outcome.pointee.anchor = TrustAnchor(certificate: c)
-        outcome.pointee.error = nil
-    } catch {
-        outcome.pointee.error = error
     }
 }
 

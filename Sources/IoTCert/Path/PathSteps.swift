@@ -7,20 +7,29 @@ import CIoTCert
 
 extension PathSearch {
     /// The checks of ending the path at anchor `i`. Never inlined: the anchor (and, for a
-    /// store of certificates, its parse) lives only in this frame.
+    /// store of certificates, its parse) lives only in this frame, written in place by the
+    /// trust source (a returned TrustAnchor would be a second copy).
     @inline(never)
     mutating func linkAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
         throws(IoTCertError)
     {
-        let anchor = try store.anchor(i, strict: options.strict)
-        try time.checkAnchor(notBefore: anchor.notBefore, notAfter: anchor.notAfter)
-        try checkAnchorConstraints(anchor, intermediatesBelow: intermediates(frames, depth),
-                                   purpose: options.purpose)
-        try checkKeyAllowed(anchor.publicKey)
-        try checkLink(frames, depth, issuerKey: anchor.publicKey,
-                      constraints: anchor.hasNameConstraints
-                          ? NameConstraintSet(permitted: anchor.permittedSubtrees,
-                                              excluded: anchor.excludedSubtrees) : nil)
+        try withUnsafeTemporaryAllocation(of: AnchorOutcome.self, capacity: 1) {
+            (buffer) throws(IoTCertError) in
+            let out = buffer.baseAddress!
+            store.writeAnchor(i, strict: options.strict, into: out)
+            if let error = out.pointee.error { throw error }
+            let anchor = UnsafePointer(out).pointer(to: \.anchor)!
+            try time.checkAnchor(notBefore: anchor.pointee.notBefore,
+                                 notAfter: anchor.pointee.notAfter)
+            try checkAnchorConstraints(anchor, intermediatesBelow: intermediates(frames, depth),
+                                       purpose: options.purpose)
+            try checkKeyAllowed(anchor.pointee.publicKey)
+            try checkLink(frames, depth, issuerKey: anchor.pointee.publicKey,
+                          constraints: anchor.pointee.hasNameConstraints
+                              ? NameConstraintSet(permitted: anchor.pointee.permittedSubtrees,
+                                                  excluded: anchor.pointee.excludedSubtrees)
+                              : nil)
+        }
     }
 
     /// Tries certificate k as the issuer of the top certificate, reading it straight into

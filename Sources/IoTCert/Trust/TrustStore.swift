@@ -249,6 +249,13 @@ struct TrustStoreReference {
         return out.anchor
     }
 
+    /// Writes anchor i, or the reason it cannot be one, into `out`, which need not be
+    /// initialised: the source writes the anchor when it writes no error.
+    func writeAnchor(_ i: Int, strict: Bool, into out: UnsafeMutablePointer<AnchorOutcome>) {
+        out.pointer(to: \.error)!.initialize(to: IoTCertError.invalidArgument)
+        pointer.pointee.functions.anchor(raw, i, strict, UnsafeMutableRawPointer(out))
+    }
+
     /// Whether anchor i is the leaf `leaf` itself, unexpired at `now`.
     func anchorIsLeaf(_ i: Int, _ leaf: UnsafePointer<Certificate>, now: Int64) -> Bool {
         pointer.pointee.functions.isLeaf(raw, i, UnsafeRawPointer(leaf), now)

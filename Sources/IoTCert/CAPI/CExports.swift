@@ -206,10 +206,12 @@ private func verifyChecked(
     else { return IoTCertError.invalidArgument.rawValue }
     let verifyOptions: VerifyOptions
     do { verifyOptions = try iotcertOptions(options) } catch { return error.rawValue }
-    let r = verify(
-        presented: CertificateList(UnsafeBufferPointer(start: chain, count: chainLength)),
-        store: TrustStoreReference(store), options: verifyOptions,
-        workspace: UnsafeMutableRawBufferPointer(start: workspace, count: workspaceLength))
+    let r = withUnsafePointer(to: verifyOptions) {
+        verify(presented: CertificateList(UnsafeBufferPointer(start: chain, count: chainLength)),
+               store: TrustStoreReference(store), options: $0,
+               workspace: UnsafeMutableRawBufferPointer(start: workspace,
+                                                        count: workspaceLength))
+    }
     copy(r, into: result)
     return r.error?.rawValue ?? 0
 }

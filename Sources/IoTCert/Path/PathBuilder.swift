@@ -25,7 +25,8 @@ struct Frame {
     /// Name-matching candidates tried so far.
     var candidatesTried: UInt8 = 0
     /// The first 16 bytes of SHA-256 over the issuer name, for anchors stored by digest
-    /// (computed only when the trust store is a bundle).
+    /// (computed only when the trust store is a bundle; over the leaf's subject while
+    /// directAnchor looks for the leaf among the anchors).
     var issuerDigest: (UInt64, UInt64) = (0, 0)
 
     init(certificate: Certificate, index: UInt16) {
@@ -57,21 +58,25 @@ public func workspaceBytesNeeded(_ limits: Limits) -> Int {
 /// to a trust anchor of `store` under `options`, using only `workspace` for memory.
 public func verify(presented: CertificateList, store: TrustStore, options: VerifyOptions,
                    workspace: UnsafeMutableRawBufferPointer) -> VerifyResult {
-    withUnsafePointer(to: store) {
-        verify(presented: presented, store: TrustStoreReference($0), options: options,
-               workspace: workspace)
+    withUnsafePointer(to: store) { s in
+        withUnsafePointer(to: options) {
+            verify(presented: presented, store: TrustStoreReference(s), options: $0,
+                   workspace: workspace)
+        }
     }
 }
 
-/// `verify` over a trust store read in place (the C API's, inside the caller's iotcert_trust).
-func verify(presented: CertificateList, store: TrustStoreReference, options: VerifyOptions,
+/// `verify` over a trust store read in place (the C API's, inside the caller's iotcert_trust),
+/// with the options read in place too.
+func verify(presented: CertificateList, store: TrustStoreReference,
+            options: UnsafePointer<VerifyOptions>,
             workspace: UnsafeMutableRawBufferPointer) -> VerifyResult {
     var result = VerifyResult()
     var memory = Workspace(workspace)
     var search = PathSearch(presented: presented, store: store, options: options)
     do {
         try search.validateArguments()
-        let frames = try memory.allocate(Frame.self, count: Int(search.options.limits.depthMax))
+        let frames = try memory.allocate(Frame.self, count: Int(search.limits.depthMax))
         try search.run(frames, &result)
     } catch {
         result.error = error
@@ -91,9 +96,11 @@ func verify(presented: CertificateList, store: TrustStoreReference, options: Ver
 struct PathSearch {
     let presented: CertificateList
     let store: TrustStoreReference
-    let options: VerifyOptions
-    /// The caller's limits before the bundle's policy bounded them (validated as given).
-    let requested: Limits
+    /// The caller's options, in place (a copy would add their 54 bytes to this state, and
+    /// the code to copy them). Their limits are validated as given.
+    let options: UnsafePointer<VerifyOptions>
+    /// The caller's limits with depthMax and signaturesMax bounded by the bundle's policy.
+    let limits: Limits
     let time: VerificationTime
     var signaturesUsed: UInt16 = 0
     var memoHits: UInt16 = 0
@@ -104,18 +111,19 @@ struct PathSearch {
     var failureRank = -1
     var failingIndex: Int32 = -1
 
-    init(presented: CertificateList, store: TrustStoreReference, options: VerifyOptions) {
+    init(presented: CertificateList, store: TrustStoreReference,
+         options: UnsafePointer<VerifyOptions>) {
         self.presented = presented
         self.store = store
-        requested = options.limits
+        self.options = options
         // The bundle's policy bounds the caller's limits.
-        var bounded = options
+        var bounded = options.pointee.limits
         let policy = store.policy
-        bounded.limits.depthMax = min(options.limits.depthMax, policy.depthMax)
-        bounded.limits.signaturesMax = min(options.limits.signaturesMax, policy.signaturesMax)
-        self.options = bounded
-        time = VerificationTime(now: options.time, lowerBound: store.buildTime)
-        comparisons = ComparisonBudget(max: options.limits.nameComparisonsMax)
+        bounded.depthMax = min(bounded.depthMax, policy.depthMax)
+        bounded.signaturesMax = min(bounded.signaturesMax, policy.signaturesMax)
+        limits = bounded
+        time = VerificationTime(now: options.pointee.time, lowerBound: store.buildTime)
+        comparisons = ComparisonBudget(max: bounded.nameComparisonsMax)
     }
 
     var certificateCount: Int { presented.count + store.storedCount }
@@ -125,17 +133,17 @@ struct PathSearch {
     }
 
     func validateArguments() throws(IoTCertError) {
-        let limits = requested
-        guard limits.depthMax >= 1, limits.depthMax <= Limits.depthCeiling,
-            limits.candidatesMax >= 1, limits.presentedMax >= 1
+        let requested = options.pointee.limits
+        guard requested.depthMax >= 1, requested.depthMax <= Limits.depthCeiling,
+            requested.candidatesMax >= 1, requested.presentedMax >= 1
         else { throw .limitOutOfRange }
         guard presented.count >= 1 else { throw .invalidArgument }
-        guard presented.count <= Int(limits.presentedMax) else { throw .tooManyCertificates }
+        guard presented.count <= Int(requested.presentedMax) else { throw .tooManyCertificates }
         // Certificate numbers are UInt16 in the result; anchors are scanned per step.
         guard certificateCount < Int(UInt16.max), store.anchorCount < Int(UInt16.max) else {
             throw .tooManyTrustedCertificates
         }
-        try validatePeerName(options.peerName)
+        try validatePeerName(options.pointee.peerName)
     }
 
     /// The whole search. Returns with `result` filled on success; throws the most specific
@@ -150,7 +158,7 @@ struct PathSearch {
         while anchor < 0 {
             guard depth > 0 else { throw failure }
             steps += 1
-            guard steps <= options.limits.stepsMax else { throw .pathStepBudgetExhausted }
+            guard steps <= limits.stepsMax else { throw .pathStepBudgetExhausted }
             let top = frames + (depth - 1)
             guard let candidate = try nextCandidate(top) else {
                 if top.pointee.candidatesTried == 0 {
@@ -211,10 +219,10 @@ struct PathSearch {
         let leaf = UnsafePointer(frame)
         try time.check(notBefore: leaf.pointee.certificate.notBefore,
                        notAfter: leaf.pointee.certificate.notAfter)
-        try checkLeaf(leaf.pointee.certificate, purpose: options.purpose,
-                      strict: options.strict, trustedDirectly: trustedDirectly)
+        try checkLeaf(leaf.pointee.certificate, purpose: options.pointee.purpose,
+                      strict: options.pointee.strict, trustedDirectly: trustedDirectly)
         try checkKeyAllowed(leaf.pointee.certificate.publicKey)
-        try checkPeerName(leaf.pointee.certificate, options.peerName)
+        try checkPeerName(leaf.pointee.certificate, options.pointee.peerName)
     }
 
     /// The trust anchor that is the leaf itself (the operator trusts this very self-issued
@@ -228,21 +236,11 @@ struct PathSearch {
     mutating func directAnchor(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int {
         let leaf = UnsafePointer(frame)
         guard leaf.pointee.certificate.isSelfIssued, store.anchorCount > 0 else { return -1 }
-        var digest: (UInt64, UInt64) = (0, 0)
-        if store.matchesByDigest {
-            var full = DigestBuffer()
-            try withUnsafeMutableBytes(of: &full) { (out) throws(IoTCertError) in
-                try Crypto.hash(IOTCERT_HASH_SHA256, leaf.pointee.certificate.subject, into: out)
-            }
-            digest = (full.words.0, full.words.1)
-        }
+        // The subject's digest, where prepare later puts the issuer's.
+        try digest(leaf.pointee.certificate.subject, into: frame)
         // Bounded by the store's anchor count (checked against UInt16.max).
-        for i in 0..<store.anchorCount {
-            let matched = withUnsafeBytes(of: &digest) {
-                store.anchorSubjectMatches(i, name: leaf.pointee.certificate.subject,
-                                           digest: $0)
-            }
-            guard matched else { continue }
+        for i in 0..<store.anchorCount
+        where anchorMatches(i, leaf.pointee.certificate.subject, frame) {
             // The leaf's own validity is checked as the leaf's; a bundle record's expiry too.
             let certificate = (UnsafeRawPointer(leaf)
                 + MemoryLayout<Frame>.offset(of: \Frame.certificate)!)
@@ -267,7 +265,7 @@ struct PathSearch {
             let matched: Bool
             var candidate = position
             if position < anchors {
-                matched = anchorMatches(position, frame)
+                matched = anchorMatches(position, frame.pointee.certificate.issuer, frame)
             } else {
                 var k = position &- anchors
                 let keyIDPass = k < total
@@ -277,7 +275,7 @@ struct PathSearch {
             }
             guard matched else { continue }
             // Compared before counting: candidatesMax may be 255, the counter's largest value.
-            guard frame.pointee.candidatesTried < options.limits.candidatesMax else {
+            guard frame.pointee.candidatesTried < limits.candidatesMax else {
                 throw .pathCandidatesExceeded
             }
             frame.pointee.candidatesTried &+= 1
@@ -286,25 +284,31 @@ struct PathSearch {
         return nil
     }
 
-    /// Whether anchor i's subject is the issuer name of `frame`'s certificate. Reads only
-    /// the fields it needs through the pointer (a copy of the certificate would sit in the
-    /// caller's frame).
+    /// Whether anchor i's subject is `name`, whose digest `digest` wrote into `frame`.
     @inline(never)
-    mutating func anchorMatches(_ i: Int, _ frame: UnsafeMutablePointer<Frame>) -> Bool {
+    mutating func anchorMatches(_ i: Int, _ name: UnsafeRawBufferPointer,
+                                _ frame: UnsafeMutablePointer<Frame>) -> Bool {
         let digest = UnsafeRawBufferPointer(
             start: UnsafeRawPointer(frame) + MemoryLayout<Frame>.offset(of: \Frame.issuerDigest)!,
             count: subjectDigestLength)
-        return store.anchorSubjectMatches(i, name: frame.pointee.certificate.issuer,
-                                          digest: digest)
+        return store.anchorSubjectMatches(i, name: name, digest: digest)
     }
 
     /// Computes what a new frame needs before its candidates are scanned.
-    @inline(never)
     mutating func prepare(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
+        try digest(frame.pointee.certificate.issuer, into: frame)
+    }
+
+    /// Writes the first 16 bytes of SHA-256 over `name` into `frame`'s issuerDigest when the
+    /// trust store may keep anchors by digest (the field stays zero otherwise).
+    @inline(never)
+    mutating func digest(_ name: UnsafeRawBufferPointer, into frame: UnsafeMutablePointer<Frame>)
+        throws(IoTCertError)
+    {
         guard store.matchesByDigest else { return }
         var full = DigestBuffer()
         try withUnsafeMutableBytes(of: &full) { (out) throws(IoTCertError) in
-            try Crypto.hash(IOTCERT_HASH_SHA256, frame.pointee.certificate.issuer, into: out)
+            try Crypto.hash(IOTCERT_HASH_SHA256, name, into: out)
         }
         frame.pointee.issuerDigest = (full.words.0, full.words.1)
     }

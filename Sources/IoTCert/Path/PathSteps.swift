@@ -16,13 +16,13 @@ extension PathSearch {
         try withUnsafeTemporaryAllocation(of: AnchorOutcome.self, capacity: 1) {
             (buffer) throws(IoTCertError) in
             let out = buffer.baseAddress!
-            store.writeAnchor(i, strict: options.strict, into: out)
+            store.writeAnchor(i, strict: options.pointee.strict, into: out)
             if let error = out.pointee.error { throw error }
             let anchor = UnsafePointer(out).pointer(to: \.anchor)!
             try time.checkAnchor(notBefore: anchor.pointee.notBefore,
                                  notAfter: anchor.pointee.notAfter)
             try checkAnchorConstraints(anchor, intermediatesBelow: intermediates(frames, depth),
-                                       purpose: options.purpose)
+                                       purpose: options.pointee.purpose)
             try checkKeyAllowed(anchor.pointee.publicKey)
             try checkLink(frames, depth, issuerKey: anchor.pointee.publicKey,
                           constraints: anchor.pointee.hasNameConstraints
@@ -39,7 +39,7 @@ extension PathSearch {
         throws(IoTCertError) -> Bool
     {
         for i in 0..<depth where Int(frames[i].index) == k { return false }  // on the path
-        guard depth < Int(options.limits.depthMax) else { throw .pathDepthExceeded }
+        guard depth < Int(limits.depthMax) else { throw .pathDepthExceeded }
         guard try admit(k, frames, depth) else { return false }
         let issuer = UnsafePointer(frames + depth)
         try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
@@ -87,7 +87,7 @@ extension PathSearch {
         try time.check(notBefore: c.pointee.certificate.notBefore,
                        notAfter: c.pointee.certificate.notAfter)
         try checkIssuer(c.pointee.certificate, intermediatesBelow: intermediatesBelow,
-                        purpose: options.purpose, strict: options.strict)
+                        purpose: options.pointee.purpose, strict: options.pointee.strict)
         try checkKeyAllowed(c.pointee.certificate.publicKey)
     }
 
@@ -130,7 +130,9 @@ extension PathSearch {
         guard !child.pointee.signatureAlgorithm.isWeak else {
             throw .certWeakSignatureAlgorithm
         }
-        guard options.memo != nil else { return try verifySignature(of: child, by: key) }
+        guard options.pointee.memo != nil else {
+            return try verifySignature(of: child, by: key)
+        }
         try checkSignatureWithMemo(of: child, by: key)
     }
 
@@ -140,7 +142,9 @@ extension PathSearch {
     private mutating func checkSignatureWithMemo(of child: UnsafePointer<Certificate>,
                                                  by key: PublicKey) throws(IoTCertError)
     {
-        guard let memo = options.memo else { return try verifySignature(of: child, by: key) }
+        guard let memo = options.pointee.memo else {
+            return try verifySignature(of: child, by: key)
+        }
         // A SignatureMemo exists only once the memo's functions are installed.
         guard let functions = memoFunctions else { throw .invalidArgument }
         var memoKey = DigestBuffer()
@@ -165,7 +169,7 @@ extension PathSearch {
     private mutating func verifySignature(of child: UnsafePointer<Certificate>,
                                           by key: PublicKey) throws(IoTCertError)
     {
-        guard signaturesUsed < options.limits.signaturesMax else {
+        guard signaturesUsed < limits.signaturesMax else {
             throw .pathSignatureBudgetExhausted
         }
         signaturesUsed += 1

@@ -354,14 +354,22 @@ func locateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> Unsafe
     return try t.read(.sequence).encoded
 }
 
-/// The subjectKeyIdentifier of a certificate (empty when it has none), found by walking the
-/// extensions without decoding them: used only to order candidates.
+/// The subjectKeyIdentifier of a certificate (empty when it has none), read with the
+/// certificate's own extensions decoder but nothing else of the certificate: used only to
+/// order candidates.
 func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
     -> UnsafeRawBufferPointer
 {
-    guard let value = try locateExtensionValue(der, idCE: 14) else { return .empty }
-    var inner = DERReader(value, depth: 4)
-    return try inner.read(.octetString).content
+    var t = try tbsFields(der)
+    // Bounded by the TBS length: each field read consumes at least two octets.
+    while !t.isAtEnd {
+        let field = try t.read()
+        guard field.tag == .context(3, constructed: true) else { continue }
+        var extensions = Extensions()
+        try extensions.read(explicit: field)
+        return extensions.subjectKeyID
+    }
+    return .empty
 }
 
 /// The nameConstraints extension's value (the NameConstraints SEQUENCE) of a certificate, or

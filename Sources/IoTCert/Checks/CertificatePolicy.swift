@@ -14,7 +14,9 @@ public let rsaBitsMax = 4096
 public let rsaExponentBytesMax = 4
 
 /// Algorithm policy for a key: named curves only (enforced when reading), RSA between
-/// rsaBitsMin and rsaBitsMax in whole bytes, with an exponent of at most 32 bits.
+/// rsaBitsMin and rsaBitsMax in whole bytes, with an exponent of at most 32 bits. Out of
+/// line: every role's check and the path search call it.
+@inline(never)
 func checkKeyPolicy(_ key: PublicKey) throws(IoTCertError) {
     guard key.algorithm == .rsa else { return }
     let bits = key.bits

@@ -109,12 +109,14 @@ extension PathSearch {
     }
 
     /// The algorithm policy, and the bundle's list of allowed key algorithms.
+    @inline(never)
     mutating func checkKeyAllowed(_ key: PublicKey) throws(IoTCertError) {
         try checkKeyPolicy(key)
         guard store.policy.allows(key.algorithm) else { throw .certWeakKey }
     }
 
     /// Non-self-issued intermediates on the path (frames 1..<depth), for pathLen.
+    @inline(never)
     mutating func intermediates(_ frames: UnsafeMutablePointer<Frame>, _ depth: Int) -> Int {
         var count = 0
         for i in 1..<max(depth, 1) where !frames[i].certificate.isSelfIssued { count += 1 }

@@ -338,6 +338,7 @@ func readChildren(_ r: inout DERReader, _ tag: DERTag) throws(IoTCertError) -> D
 }
 
 /// The fields of a certificate's TBSCertificate, where the shallow reads start.
+@inline(never)
 private func tbsFields(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> DERReader {
     var outer = DERReader(der)
     var c = try readChildren(&outer, .sequence)

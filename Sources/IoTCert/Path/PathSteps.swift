@@ -126,6 +126,7 @@ extension PathSearch {
     /// Spends one unit of the signature budget, then verifies, unless the memo already
     /// holds this (issuer key, certificate) pair. Weak algorithms are refused either way.
     /// The certificate comes by pointer: a value would be a copy in the caller's frame.
+    @inline(__always)
     mutating func checkSignature(of child: UnsafePointer<Certificate>, by key: PublicKey)
         throws(IoTCertError)
     {

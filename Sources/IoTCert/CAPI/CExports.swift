@@ -113,8 +113,10 @@ func readTrust(_ trust: UnsafePointer<iotcert_trust>) -> UnsafePointer<TrustStor
         .assumingMemoryBound(to: TrustStore.self)
 }
 
-/// Limits from C options, each checked against its documented range.
-func limits(from o: iotcert_options) throws(IoTCertError) -> Limits {
+/// Limits from C options, each checked against its documented range. The options come by
+/// pointer: a value would be a copy of all of them in the caller's frame.
+func limits(from options: UnsafePointer<iotcert_options>) throws(IoTCertError) -> Limits {
+    let o = options.pointee
     var l = Limits()
     guard o.depth_max >= 1, o.depth_max <= UInt32(Limits.depthCeiling),
         o.presented_max >= 1, o.presented_max <= 255,
@@ -131,27 +133,31 @@ func limits(from o: iotcert_options) throws(IoTCertError) -> Limits {
     return l
 }
 
-func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOptions {
-    guard o.struct_size == UInt32(MemoryLayout<iotcert_options>.size) else {
-        throw .invalidArgument
-    }
-    let time: Int64? = o.flags & IOTCERT_FLAG_TIME_UNKNOWN != 0 ? nil : o.time
-    guard o.flags & ~(IOTCERT_FLAG_TIME_UNKNOWN | IOTCERT_FLAG_STRICT_PROFILE) == 0 else {
-        throw .invalidArgument
-    }
+/// VerifyOptions from C options. Each field is read through the pointer (`options.pointee`
+/// bound to a local would copy all 64 bytes of them into this frame first).
+func verifyOptions(from o: UnsafePointer<iotcert_options>) throws(IoTCertError)
+    -> VerifyOptions
+{
+    let flags = o.pointee.flags
+    guard o.pointee.struct_size == UInt32(MemoryLayout<iotcert_options>.size),
+        flags & ~(IOTCERT_FLAG_TIME_UNKNOWN | IOTCERT_FLAG_STRICT_PROFILE) == 0
+    else { throw .invalidArgument }
+    let time: Int64? = flags & IOTCERT_FLAG_TIME_UNKNOWN != 0 ? nil : o.pointee.time
     var purpose: Purpose
-    switch o.purpose {
+    switch o.pointee.purpose {
     case IOTCERT_PURPOSE_ANY: purpose = .any
     case IOTCERT_PURPOSE_SERVER_AUTH: purpose = .serverAuth
     case IOTCERT_PURPOSE_CLIENT_AUTH: purpose = .clientAuth
     default: throw .invalidArgument
     }
-    guard o.peer_kind == IOTCERT_PEER_NONE || o.peer != nil, o.peer_len >= 0 else {
+    let kind = o.pointee.peer_kind
+    let start = o.pointee.peer
+    guard kind == IOTCERT_PEER_NONE || start != nil, o.pointee.peer_len >= 0 else {
         throw .invalidArgument
     }
-    let name = UnsafeRawBufferPointer(start: o.peer, count: o.peer == nil ? 0 : o.peer_len)
+    let name = UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : o.pointee.peer_len)
     let peer: PeerName
-    switch o.peer_kind {
+    switch kind {
     case IOTCERT_PEER_NONE: peer = .none
     case IOTCERT_PEER_DNS: peer = .dns(name)
     case IOTCERT_PEER_IP: peer = .ip(name)
@@ -160,12 +166,12 @@ func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOption
     }
     var options = VerifyOptions(time: time, purpose: purpose, peerName: peer)
     options.limits = try limits(from: o)
-    options.strict = o.flags & IOTCERT_FLAG_STRICT_PROFILE != 0
-    if let memo = o.memo {
+    options.strict = flags & IOTCERT_FLAG_STRICT_PROFILE != 0
+    if let memo = o.pointee.memo {
         // The memo's code is reached only through the functions iotcert_memo_init or
         // iotcert_memo_attach installed; before either was called there is no memo to use.
         guard let functions = memoFunctions,
-            functions.attach(memo, o.memo_len, &options.memo)
+            functions.attach(memo, o.pointee.memo_len, &options.memo)
         else { throw .invalidArgument }
     }
     return options
@@ -174,7 +180,7 @@ func verifyOptions(from o: iotcert_options) throws(IoTCertError) -> VerifyOption
 @_cdecl("iotcert_workspace_size")
 public func iotcert_workspace_size(_ options: UnsafePointer<iotcert_options>?) -> Int {
     guard let options else { return workspaceBytesNeeded(Limits()) }
-    guard let l = try? limits(from: options.pointee) else { return 0 }
+    guard let l = try? limits(from: options) else { return 0 }
     return workspaceBytesNeeded(l)
 }
 
@@ -204,20 +210,22 @@ private func verifyChecked(
     guard let trust, let store = readTrust(trust), let chain, chainLength > 0, let options,
         let workspace, workspaceLength > 0
     else { return IoTCertError.invalidArgument.rawValue }
-    let verifyOptions: VerifyOptions
-    do { verifyOptions = try iotcertOptions(options) } catch { return error.rawValue }
-    let r = verify(
-        presented: CertificateList(UnsafeBufferPointer(start: chain, count: chainLength)),
-        store: TrustStoreReference(store), options: verifyOptions,
-        workspace: UnsafeMutableRawBufferPointer(start: workspace, count: workspaceLength))
-    copy(r, into: result)
-    return r.error?.rawValue ?? 0
-}
-
-private func iotcertOptions(_ o: UnsafePointer<iotcert_options>) throws(IoTCertError)
-    -> VerifyOptions
-{
-    try verifyOptions(from: o.pointee)
+    // The options are written straight into this frame (a returned value assigned to a
+    // local would be built elsewhere and copied).
+    return withUnsafeTemporaryAllocation(of: VerifyOptions.self, capacity: 1) { buffer in
+        let verifyOptions = buffer.baseAddress!
+        do throws(IoTCertError) {
+            verifyOptions.initialize(to: try IoTCert.verifyOptions(from: options))
+        } catch {
+            return error.rawValue
+        }
+        let r = verify(
+            presented: CertificateList(UnsafeBufferPointer(start: chain, count: chainLength)),
+            store: TrustStoreReference(store), options: verifyOptions,
+            workspace: UnsafeMutableRawBufferPointer(start: workspace, count: workspaceLength))
+        copy(r, into: result)
+        return r.error?.rawValue ?? 0
+    }
 }
 
 private func clear(_ result: UnsafeMutablePointer<iotcert_result>) {

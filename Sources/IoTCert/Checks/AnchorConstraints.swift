@@ -13,16 +13,18 @@ func anchorPurposes(_ eku: ExtendedKeyUsage?) -> ExtendedKeyUsage? {
 
 /// What anchor `anchor` allows of a path with `intermediatesBelow` non-self-issued
 /// intermediates between it and the leaf, verified for `purpose`.
-func checkAnchorConstraints(_ anchor: TrustAnchor, intermediatesBelow: Int, purpose: Purpose)
-    throws(IoTCertError)
+/// The anchor comes by pointer: a value would be a copy of all of it in the caller's frame.
+func checkAnchorConstraints(_ anchor: UnsafePointer<TrustAnchor>, intermediatesBelow: Int,
+                            purpose: Purpose) throws(IoTCertError)
 {
     // RFC 5280 6.1.4 (l)-(m), with max_path_length started at the anchor's value: each
     // non-self-issued intermediate spends one.
-    if anchor.pathLength >= 0 && intermediatesBelow > Int(anchor.pathLength) {
+    let pathLength = anchor.pointee.pathLength
+    if pathLength >= 0 && intermediatesBelow > Int(pathLength) {
         throw .pathAnchorLengthExceeded
     }
     // As for a CA on the path (checkIssuer): an EKU bounds every path through it.
-    if let purposes = anchor.purposes, !allows(purposes, purpose) {
+    if let purposes = anchor.pointee.purposes, !allows(purposes, purpose) {
         throw .pathAnchorExtendedKeyUsage
     }
 }

@@ -14,7 +14,9 @@ public let rsaBitsMax = 4096
 public let rsaExponentBytesMax = 4
 
 /// Algorithm policy for a key: named curves only (enforced when reading), RSA between
-/// rsaBitsMin and rsaBitsMax in whole bytes, with an exponent of at most 32 bits.
+/// rsaBitsMin and rsaBitsMax in whole bytes, with an exponent of at most 32 bits. Out of
+/// line: every role's check and the path search call it.
+@inline(never)
 func checkKeyPolicy(_ key: PublicKey) throws(IoTCertError) {
     guard key.algorithm == .rsa else { return }
     let bits = key.bits
@@ -54,7 +56,8 @@ func checkProfile(_ c: Certificate, role: ProfileRole, strict: Bool) throws(IoTC
     // for a cross-signed certificate given as an anchor too (a misissued certificate does not
     // become sound by being trusted). A self-issued certificate (key rollover) names its
     // issuer's key, which need not be its own.
-    if !c.isSelfIssued {
+    let selfIssued = c.isSelfIssued
+    if !selfIssued {
         guard e.authorityKeyID.count > 0 else { throw .pathCertificateProfile }
     }
     switch role {
@@ -65,7 +68,7 @@ func checkProfile(_ c: Certificate, role: ProfileRole, strict: Bool) throws(IoTC
     case .trustAnchor:
         // A self-issued root that names a key must name its own, by key identifier only
         // (CABF BR 7.1.2.1.3): anything else is a malformed root.
-        if c.isSelfIssued && e.hasAuthorityKeyIdentifier {
+        if selfIssued && e.hasAuthorityKeyIdentifier {
             guard e.authorityKeyID.bytesEqual(e.subjectKeyID), e.authorityKeyID.count > 0,
                 !e.authorityKeyIDHasIssuerAndSerial
             else { throw .pathCertificateProfile }
@@ -96,14 +99,13 @@ func checkProfile(_ c: Certificate, role: ProfileRole, strict: Bool) throws(IoTC
 /// explicit NULL that RFC 5758 3.2 says to omit). The reader accepted the certificate, so a
 /// failed re-read cannot happen; it counts as "no parameters".
 func hasSignatureParameters(_ c: Certificate) -> Bool {
-    var outer = DERReader(c.der)
-    guard let certificate = try? outer.read(.sequence),
-        var fields = try? certificate.children(),
-        (try? fields.read(.sequence)) != nil,
-        let algorithm = try? fields.read(.sequence),
-        var parts = try? algorithm.children(),
-        (try? parts.read()) != nil
-    else { return false }
+    // The outer signatureAlgorithm is what follows the TBSCertificate in the certificate.
+    guard let der = c.der.baseAddress, let tbs = c.tbs.baseAddress else { return false }
+    let rest = tbs + c.tbs.count
+    var r = DERReader(UnsafeRawBufferPointer(start: rest, count: der + c.der.count - rest))
+    guard var parts = try? readChildren(&r, .sequence), (try? parts.read()) != nil else {
+        return false
+    }
     return !parts.isAtEnd
 }
 

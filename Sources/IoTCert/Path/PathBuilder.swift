@@ -25,7 +25,8 @@ struct Frame {
     /// Name-matching candidates tried so far.
     var candidatesTried: UInt8 = 0
     /// The first 16 bytes of SHA-256 over the issuer name, for anchors stored by digest
-    /// (computed only when the trust store is a bundle).
+    /// (computed only when the trust store is a bundle; over the leaf's subject while
+    /// directAnchor looks for the leaf among the anchors).
     var issuerDigest: (UInt64, UInt64) = (0, 0)
 
     init(certificate: Certificate, index: UInt16) {
@@ -57,21 +58,25 @@ public func workspaceBytesNeeded(_ limits: Limits) -> Int {
 /// to a trust anchor of `store` under `options`, using only `workspace` for memory.
 public func verify(presented: CertificateList, store: TrustStore, options: VerifyOptions,
                    workspace: UnsafeMutableRawBufferPointer) -> VerifyResult {
-    withUnsafePointer(to: store) {
-        verify(presented: presented, store: TrustStoreReference($0), options: options,
-               workspace: workspace)
+    withUnsafePointer(to: store) { s in
+        withUnsafePointer(to: options) {
+            verify(presented: presented, store: TrustStoreReference(s), options: $0,
+                   workspace: workspace)
+        }
     }
 }
 
-/// `verify` over a trust store read in place (the C API's, inside the caller's iotcert_trust).
-func verify(presented: CertificateList, store: TrustStoreReference, options: VerifyOptions,
+/// `verify` over a trust store read in place (the C API's, inside the caller's iotcert_trust),
+/// with the options read in place too.
+func verify(presented: CertificateList, store: TrustStoreReference,
+            options: UnsafePointer<VerifyOptions>,
             workspace: UnsafeMutableRawBufferPointer) -> VerifyResult {
     var result = VerifyResult()
     var memory = Workspace(workspace)
     var search = PathSearch(presented: presented, store: store, options: options)
     do {
         try search.validateArguments()
-        let frames = try memory.allocate(Frame.self, count: Int(search.options.limits.depthMax))
+        let frames = try memory.allocate(Frame.self, count: Int(search.limits.depthMax))
         try search.run(frames, &result)
     } catch {
         result.error = error
@@ -91,9 +96,11 @@ func verify(presented: CertificateList, store: TrustStoreReference, options: Ver
 struct PathSearch {
     let presented: CertificateList
     let store: TrustStoreReference
-    let options: VerifyOptions
-    /// The caller's limits before the bundle's policy bounded them (validated as given).
-    let requested: Limits
+    /// The caller's options, in place (a copy would add their 54 bytes to this state, and
+    /// the code to copy them). Their limits are validated as given.
+    let options: UnsafePointer<VerifyOptions>
+    /// The caller's limits with depthMax and signaturesMax bounded by the bundle's policy.
+    let limits: Limits
     let time: VerificationTime
     var signaturesUsed: UInt16 = 0
     var memoHits: UInt16 = 0
@@ -104,18 +111,19 @@ struct PathSearch {
     var failureRank = -1
     var failingIndex: Int32 = -1
 
-    init(presented: CertificateList, store: TrustStoreReference, options: VerifyOptions) {
+    init(presented: CertificateList, store: TrustStoreReference,
+         options: UnsafePointer<VerifyOptions>) {
         self.presented = presented
         self.store = store
-        requested = options.limits
+        self.options = options
         // The bundle's policy bounds the caller's limits.
-        var bounded = options
+        var bounded = options.pointee.limits
         let policy = store.policy
-        bounded.limits.depthMax = min(options.limits.depthMax, policy.depthMax)
-        bounded.limits.signaturesMax = min(options.limits.signaturesMax, policy.signaturesMax)
-        self.options = bounded
-        time = VerificationTime(now: options.time, lowerBound: store.buildTime)
-        comparisons = ComparisonBudget(max: options.limits.nameComparisonsMax)
+        bounded.depthMax = min(bounded.depthMax, policy.depthMax)
+        bounded.signaturesMax = min(bounded.signaturesMax, policy.signaturesMax)
+        limits = bounded
+        time = VerificationTime(now: options.pointee.time, lowerBound: store.buildTime)
+        comparisons = ComparisonBudget(max: bounded.nameComparisonsMax)
     }
 
     var certificateCount: Int { presented.count + store.storedCount }
@@ -125,17 +133,17 @@ struct PathSearch {
     }
 
     func validateArguments() throws(IoTCertError) {
-        let limits = requested
-        guard limits.depthMax >= 1, limits.depthMax <= Limits.depthCeiling,
-            limits.candidatesMax >= 1, limits.presentedMax >= 1
+        let requested = options.pointee.limits
+        guard requested.depthMax >= 1, requested.depthMax <= Limits.depthCeiling,
+            requested.candidatesMax >= 1, requested.presentedMax >= 1
         else { throw .limitOutOfRange }
         guard presented.count >= 1 else { throw .invalidArgument }
-        guard presented.count <= Int(limits.presentedMax) else { throw .tooManyCertificates }
+        guard presented.count <= Int(requested.presentedMax) else { throw .tooManyCertificates }
         // Certificate numbers are UInt16 in the result; anchors are scanned per step.
         guard certificateCount < Int(UInt16.max), store.anchorCount < Int(UInt16.max) else {
             throw .tooManyTrustedCertificates
         }
-        try validatePeerName(options.peerName)
+        try validatePeerName(options.pointee.peerName)
     }
 
     /// The whole search. Returns with `result` filled on success; throws the most specific
@@ -143,19 +151,14 @@ struct PathSearch {
     mutating func run(_ frames: UnsafeMutablePointer<Frame>, _ result: inout VerifyResult)
         throws(IoTCertError)
     {
-        let direct = try startPath(frames)
-        if direct >= 0 {
-            // The leaf is itself a trust anchor: the path is the leaf alone.
-            result.anchorIndex = Int32(direct)
-            result.pathLength = 1
-            result.path.set(0, frames[0].index)
-            return
-        }
+        // The leaf may itself be a trust anchor: then the path is the leaf alone.
+        var anchor = try startPath(frames)
         var depth = 1
         // Bounded by stepsMax: every iteration is one step.
-        while depth > 0 {
+        while anchor < 0 {
+            guard depth > 0 else { throw failure }
             steps += 1
-            guard steps <= options.limits.stepsMax else { throw .pathStepBudgetExhausted }
+            guard steps <= limits.stepsMax else { throw .pathStepBudgetExhausted }
             let top = frames + (depth - 1)
             guard let candidate = try nextCandidate(top) else {
                 if top.pointee.candidatesTried == 0 {
@@ -165,19 +168,33 @@ struct PathSearch {
                 depth -= 1
                 continue
             }
-            if candidate < store.anchorCount {
-                if try tryAnchor(candidate, frames, depth) {
-                    result.anchorIndex = Int32(candidate)
-                    result.pathLength = UInt8(depth)
-                    for i in 0..<depth { result.path.set(i, frames[i].index) }
-                    failingIndex = -1
-                    return
+            let k = candidate &- store.anchorCount
+            do throws(IoTCertError) {
+                if k < 0 {
+                    try linkAnchor(candidate, frames, depth)
+                    anchor = candidate
+                } else if try tryIssuer(k, frames, depth) {
+                    depth += 1
                 }
-            } else if try tryIssuer(candidate - store.anchorCount, frames, depth) {
-                depth += 1
+            } catch let error {
+                // The child for failures of the link itself (signature, revocation), the
+                // certificate that broke a name constraint, else the candidate (-1: an anchor).
+                var blamed = k < 0 ? -1 : Int32(truncatingIfNeeded: k)
+                switch error {
+                case .pathBadSignature, .pathRevoked, .certWeakSignatureAlgorithm:
+                    blamed = Int32(top.pointee.index)
+                case .pathNameConstraintViolation:
+                    blamed = failingIndex
+                default:
+                    break
+                }
+                try record(error, blaming: blamed)
             }
         }
-        throw failure
+        result.anchorIndex = Int32(anchor)
+        result.pathLength = UInt8(depth)
+        for i in 0..<depth { result.path.set(i, frames[i].index) }
+        failingIndex = -1
     }
 
     /// Reads the leaf into the first frame and applies what depends on it alone. Kept out
@@ -202,10 +219,10 @@ struct PathSearch {
         let leaf = UnsafePointer(frame)
         try time.check(notBefore: leaf.pointee.certificate.notBefore,
                        notAfter: leaf.pointee.certificate.notAfter)
-        try checkLeaf(leaf.pointee.certificate, purpose: options.purpose,
-                      strict: options.strict, trustedDirectly: trustedDirectly)
+        try checkLeaf(leaf.pointee.certificate, purpose: options.pointee.purpose,
+                      strict: options.pointee.strict, trustedDirectly: trustedDirectly)
         try checkKeyAllowed(leaf.pointee.certificate.publicKey)
-        try checkPeerName(leaf.pointee.certificate, options.peerName)
+        try checkPeerName(leaf.pointee.certificate, options.pointee.peerName)
     }
 
     /// The trust anchor that is the leaf itself (the operator trusts this very self-issued
@@ -219,21 +236,11 @@ struct PathSearch {
     mutating func directAnchor(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int {
         let leaf = UnsafePointer(frame)
         guard leaf.pointee.certificate.isSelfIssued, store.anchorCount > 0 else { return -1 }
-        var digest: (UInt64, UInt64) = (0, 0)
-        if store.matchesByDigest {
-            var full = DigestBuffer()
-            try withUnsafeMutableBytes(of: &full) { (out) throws(IoTCertError) in
-                try Crypto.hash(IOTCERT_HASH_SHA256, leaf.pointee.certificate.subject, into: out)
-            }
-            digest = (full.words.0, full.words.1)
-        }
+        // The subject's digest, where prepare later puts the issuer's.
+        try digest(leaf.pointee.certificate.subject, into: frame)
         // Bounded by the store's anchor count (checked against UInt16.max).
-        for i in 0..<store.anchorCount {
-            let matched = withUnsafeBytes(of: &digest) {
-                store.anchorSubjectMatches(i, name: leaf.pointee.certificate.subject,
-                                           digest: $0)
-            }
-            guard matched else { continue }
+        for i in 0..<store.anchorCount
+        where anchorMatches(i, leaf.pointee.certificate.subject, frame) {
             // The leaf's own validity is checked as the leaf's; a bundle record's expiry too.
             let certificate = (UnsafeRawPointer(leaf)
                 + MemoryLayout<Frame>.offset(of: \Frame.certificate)!)
@@ -246,66 +253,81 @@ struct PathSearch {
     /// The next candidate for the issuer of `frame`'s certificate: an anchor number
     /// (< anchorCount) or anchorCount + a certificate number; nil when exhausted.
     /// Positions: [0, A) anchors; [A, A+T) certificates whose key id matches; [A+T, A+2T)
-    /// the others (A anchors, T certificates).
+    /// the others (A anchors, T certificates). A and T are below UInt16.max
+    /// (validateArguments), so no sum here can overflow.
     mutating func nextCandidate(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) -> Int? {
         let anchors = store.anchorCount
         let total = certificateCount
-        // Only what the scan reads, never the certificate or `self` as a whole: a closure or
-        // a call that takes them by value puts a copy of them in this frame.
-        let issuer = frame.pointee.certificate.issuer
-        let authorityKeyID = frame.pointee.certificate.extensions.authorityKeyID
-        let store = self.store
-        let end = anchors + 2 * total
-        var digest = frame.pointee.issuerDigest
+        let end = anchors &+ total &+ total
         while Int(frame.pointee.cursor) < end {
             let position = Int(frame.pointee.cursor)
-            frame.pointee.cursor += 1
+            frame.pointee.cursor &+= 1
             let matched: Bool
+            var candidate = position
             if position < anchors {
-                matched = withUnsafeBytes(of: &digest) {
-                    store.anchorSubjectMatches(position, name: issuer, digest: $0)
-                }
+                matched = anchorMatches(position, frame.pointee.certificate.issuer, frame)
             } else {
-                let k = (position - anchors) % total
-                let keyPass = position - anchors < total
-                matched = candidateMatches(k, issuer: issuer, authorityKeyID: authorityKeyID,
-                                           keyIDPass: keyPass)
+                var k = position &- anchors
+                let keyIDPass = k < total
+                if !keyIDPass { k &-= total }
+                candidate = anchors &+ k
+                matched = candidateMatches(der(k), frame, keyIDPass: keyIDPass)
             }
             guard matched else { continue }
             // Compared before counting: candidatesMax may be 255, the counter's largest value.
-            guard frame.pointee.candidatesTried < options.limits.candidatesMax else {
+            guard frame.pointee.candidatesTried < limits.candidatesMax else {
                 throw .pathCandidatesExceeded
             }
-            frame.pointee.candidatesTried += 1
-            return position < anchors ? position : anchors + (position - anchors) % total
+            frame.pointee.candidatesTried &+= 1
+            return candidate
         }
         return nil
     }
 
-    /// Computes what a new frame needs before its candidates are scanned.
+    /// Whether anchor i's subject is `name`, whose digest `digest` wrote into `frame`.
     @inline(never)
+    mutating func anchorMatches(_ i: Int, _ name: UnsafeRawBufferPointer,
+                                _ frame: UnsafeMutablePointer<Frame>) -> Bool {
+        let digest = UnsafeRawBufferPointer(
+            start: UnsafeRawPointer(frame) + MemoryLayout<Frame>.offset(of: \Frame.issuerDigest)!,
+            count: subjectDigestLength)
+        return store.anchorSubjectMatches(i, name: name, digest: digest)
+    }
+
+    /// Computes what a new frame needs before its candidates are scanned.
     mutating func prepare(_ frame: UnsafeMutablePointer<Frame>) throws(IoTCertError) {
+        try digest(frame.pointee.certificate.issuer, into: frame)
+    }
+
+    /// Writes the first 16 bytes of SHA-256 over `name` into `frame`'s issuerDigest when the
+    /// trust store may keep anchors by digest (the field stays zero otherwise).
+    @inline(never)
+    mutating func digest(_ name: UnsafeRawBufferPointer, into frame: UnsafeMutablePointer<Frame>)
+        throws(IoTCertError)
+    {
         guard store.matchesByDigest else { return }
         var full = DigestBuffer()
         try withUnsafeMutableBytes(of: &full) { (out) throws(IoTCertError) in
-            try Crypto.hash(IOTCERT_HASH_SHA256, frame.pointee.certificate.issuer, into: out)
+            try Crypto.hash(IOTCERT_HASH_SHA256, name, into: out)
         }
         frame.pointee.issuerDigest = (full.words.0, full.words.1)
     }
 
-    /// Whether certificate k has the child's issuer as subject, and belongs to this pass:
-    /// the key-id pass takes those whose subjectKeyIdentifier equals the child's
-    /// authorityKeyIdentifier, the other pass the rest.
-    mutating func candidateMatches(_ k: Int, issuer: UnsafeRawBufferPointer,
-                                   authorityKeyID wanted: UnsafeRawBufferPointer,
+    /// Whether the certificate `der` has the issuer name of `frame`'s certificate as subject,
+    /// and belongs to this pass: the key-id pass takes those whose subjectKeyIdentifier equals
+    /// the child's authorityKeyIdentifier, the other pass the rest.
+    @inline(never)
+    mutating func candidateMatches(_ der: UnsafeRawBufferPointer,
+                                   _ frame: UnsafeMutablePointer<Frame>,
                                    keyIDPass: Bool) -> Bool {
-        guard let subject = try? locateSubject(der(k)), namesMatch(subject, issuer) else {
-            return false
-        }
+        guard let subject = try? locateSubject(der),
+            namesMatch(subject, frame.pointee.certificate.issuer)
+        else { return false }
+        let wanted = frame.pointee.certificate.extensions.authorityKeyID
         guard wanted.count > 0 else { return !keyIDPass }
         // Only a hint: a shallow look for the identifier, no full parse. A candidate whose
         // identifier cannot be found goes to the second pass and fails there with its code.
-        guard let keyID = try? locateSubjectKeyID(der(k)) else { return !keyIDPass }
+        guard let keyID = try? locateSubjectKeyID(der) else { return !keyIDPass }
         return keyID.bytesEqual(wanted) == keyIDPass
     }
 }

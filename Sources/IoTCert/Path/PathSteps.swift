@@ -6,60 +6,46 @@
 import CIoTCert
 
 extension PathSearch {
-    /// Tries anchor `i` as the issuer of the top certificate. True when the path is complete
-    /// and valid; false when this anchor fails (the failure is recorded).
-    mutating func tryAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
-        throws(IoTCertError) -> Bool
-    {
-        do throws(IoTCertError) {
-            try linkAnchor(i, frames, depth)
-            return true
-        } catch let error {
-            let child = frames[depth - 1].index
-            try record(error, blaming: blame(error, child: child, candidate: -1))
-            return false
-        }
-    }
-
     /// The checks of ending the path at anchor `i`. Never inlined: the anchor (and, for a
-    /// store of certificates, its parse) lives only in this frame.
+    /// store of certificates, its parse) lives only in this frame, written in place by the
+    /// trust source (a returned TrustAnchor would be a second copy).
     @inline(never)
     mutating func linkAnchor(_ i: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
         throws(IoTCertError)
     {
-        let anchor = try store.anchor(i, strict: options.strict)
-        try time.checkAnchor(notBefore: anchor.notBefore, notAfter: anchor.notAfter)
-        try checkAnchorConstraints(anchor, intermediatesBelow: intermediates(frames, depth),
-                                   purpose: options.purpose)
-        try checkKeyAllowed(anchor.publicKey)
-        try checkLink(frames, depth, issuerKey: anchor.publicKey,
-                      constraints: anchor.hasNameConstraints
-                          ? NameConstraintSet(permitted: anchor.permittedSubtrees,
-                                              excluded: anchor.excludedSubtrees) : nil)
+        try withUnsafeTemporaryAllocation(of: AnchorOutcome.self, capacity: 1) {
+            (buffer) throws(IoTCertError) in
+            let out = buffer.baseAddress!
+            store.writeAnchor(i, strict: options.pointee.strict, into: out)
+            if let error = out.pointee.error { throw error }
+            let anchor = UnsafePointer(out).pointer(to: \.anchor)!
+            try time.checkAnchor(notBefore: anchor.pointee.notBefore,
+                                 notAfter: anchor.pointee.notAfter)
+            try checkAnchorConstraints(anchor, intermediatesBelow: intermediates(frames, depth),
+                                       purpose: options.pointee.purpose)
+            try checkKeyAllowed(anchor.pointee.publicKey)
+            try checkLink(frames, depth, issuerKey: anchor.pointee.publicKey,
+                          constraints: anchor.pointee.hasNameConstraints
+                              ? NameConstraintSet(permitted: anchor.pointee.permittedSubtrees,
+                                                  excluded: anchor.pointee.excludedSubtrees)
+                              : nil)
+        }
     }
 
     /// Tries certificate k as the issuer of the top certificate, reading it straight into
     /// the next frame. True when every check passes and the path grew; false when it is
-    /// skipped or fails (the failure is recorded).
+    /// skipped; throws when it fails (the caller records the failure).
     mutating func tryIssuer(_ k: Int, _ frames: UnsafeMutablePointer<Frame>, _ depth: Int)
         throws(IoTCertError) -> Bool
     {
         for i in 0..<depth where Int(frames[i].index) == k { return false }  // on the path
-        do throws(IoTCertError) {
-            guard depth < Int(options.limits.depthMax) else {
-                throw IoTCertError.pathDepthExceeded
-            }
-            guard try admit(k, frames, depth) else { return false }
-            let issuer = UnsafePointer(frames + depth)
-            try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
-                          constraints: PathSearch.nameConstraints(of: issuer))
-            try prepare(frames + depth)
-            return true
-        } catch let error {
-            let child = frames[depth - 1].index
-            try record(error, blaming: blame(error, child: child, candidate: Int32(k)))
-            return false
-        }
+        guard depth < Int(limits.depthMax) else { throw .pathDepthExceeded }
+        guard try admit(k, frames, depth) else { return false }
+        let issuer = UnsafePointer(frames + depth)
+        try checkLink(frames, depth, issuerKey: issuer.pointee.certificate.publicKey,
+                      constraints: PathSearch.nameConstraints(of: issuer))
+        try prepare(frames + depth)
+        return true
     }
 
     /// The name constraints a certificate on the path imposes, read through the pointer (a
@@ -101,7 +87,7 @@ extension PathSearch {
         try time.check(notBefore: c.pointee.certificate.notBefore,
                        notAfter: c.pointee.certificate.notAfter)
         try checkIssuer(c.pointee.certificate, intermediatesBelow: intermediatesBelow,
-                        purpose: options.purpose, strict: options.strict)
+                        purpose: options.pointee.purpose, strict: options.pointee.strict)
         try checkKeyAllowed(c.pointee.certificate.publicKey)
     }
 
@@ -123,12 +109,14 @@ extension PathSearch {
     }
 
     /// The algorithm policy, and the bundle's list of allowed key algorithms.
+    @inline(never)
     mutating func checkKeyAllowed(_ key: PublicKey) throws(IoTCertError) {
         try checkKeyPolicy(key)
         guard store.policy.allows(key.algorithm) else { throw .certWeakKey }
     }
 
     /// Non-self-issued intermediates on the path (frames 1..<depth), for pathLen.
+    @inline(never)
     mutating func intermediates(_ frames: UnsafeMutablePointer<Frame>, _ depth: Int) -> Int {
         var count = 0
         for i in 1..<max(depth, 1) where !frames[i].certificate.isSelfIssued { count += 1 }
@@ -138,13 +126,16 @@ extension PathSearch {
     /// Spends one unit of the signature budget, then verifies, unless the memo already
     /// holds this (issuer key, certificate) pair. Weak algorithms are refused either way.
     /// The certificate comes by pointer: a value would be a copy in the caller's frame.
+    @inline(__always)
     mutating func checkSignature(of child: UnsafePointer<Certificate>, by key: PublicKey)
         throws(IoTCertError)
     {
         guard !child.pointee.signatureAlgorithm.isWeak else {
             throw .certWeakSignatureAlgorithm
         }
-        guard options.memo != nil else { return try verifySignature(of: child, by: key) }
+        guard options.pointee.memo != nil else {
+            return try verifySignature(of: child, by: key)
+        }
         try checkSignatureWithMemo(of: child, by: key)
     }
 
@@ -154,7 +145,9 @@ extension PathSearch {
     private mutating func checkSignatureWithMemo(of child: UnsafePointer<Certificate>,
                                                  by key: PublicKey) throws(IoTCertError)
     {
-        guard let memo = options.memo else { return try verifySignature(of: child, by: key) }
+        guard let memo = options.pointee.memo else {
+            return try verifySignature(of: child, by: key)
+        }
         // A SignatureMemo exists only once the memo's functions are installed.
         guard let functions = memoFunctions else { throw .invalidArgument }
         var memoKey = DigestBuffer()
@@ -179,7 +172,7 @@ extension PathSearch {
     private mutating func verifySignature(of child: UnsafePointer<Certificate>,
                                           by key: PublicKey) throws(IoTCertError)
     {
-        guard signaturesUsed < options.limits.signaturesMax else {
+        guard signaturesUsed < limits.signaturesMax else {
             throw .pathSignatureBudgetExhausted
         }
         signaturesUsed += 1
@@ -222,21 +215,9 @@ extension PathSearch {
         if revoked { throw .pathRevoked }
     }
 
-    /// Which certificate an error concerns: the child for failures of the link itself
-    /// (signature, revocation), the candidate for its own properties.
-    func blame(_ error: IoTCertError, child: UInt16, candidate: Int32) -> Int32 {
-        switch error {
-        case .pathBadSignature, .pathRevoked, .certWeakSignatureAlgorithm:
-            return Int32(child)
-        case .pathNameConstraintViolation:
-            return failingIndex
-        default:
-            return candidate
-        }
-    }
-
     /// Keeps the most specific failure; budget exhaustion and platform failures end the
     /// whole search at once.
+    @inline(never)
     mutating func record(_ error: IoTCertError, blaming index: Int32) throws(IoTCertError) {
         switch error {
         case .pathSignatureBudgetExhausted, .pathNameConstraintBudgetExhausted,

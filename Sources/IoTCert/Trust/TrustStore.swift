@@ -249,6 +249,13 @@ struct TrustStoreReference {
         return out.anchor
     }
 
+    /// Writes anchor i, or the reason it cannot be one, into `out`, which need not be
+    /// initialised: the source writes the anchor when it writes no error.
+    func writeAnchor(_ i: Int, strict: Bool, into out: UnsafeMutablePointer<AnchorOutcome>) {
+        out.pointer(to: \.error)!.initialize(to: IoTCertError.invalidArgument)
+        pointer.pointee.functions.anchor(raw, i, strict, UnsafeMutableRawPointer(out))
+    }
+
     /// Whether anchor i is the leaf `leaf` itself, unexpired at `now`.
     func anchorIsLeaf(_ i: Int, _ leaf: UnsafePointer<Certificate>, now: Int64) -> Bool {
         pointer.pointee.functions.isLeaf(raw, i, UnsafeRawPointer(leaf), now)
@@ -298,18 +305,21 @@ private func certificateStoreAnchorIsLeaf(_ store: UnsafeRawPointer, _ i: Int,
 private func certificateStoreAnchor(_ store: UnsafeRawPointer, _ i: Int, _ strict: Bool,
                                     _ out: UnsafeMutableRawPointer) {
     let outcome = out.assumingMemoryBound(to: AnchorOutcome.self)
-    do {
-        // Read in place into one local: Certificate(der:) would assemble a second copy.
-        let der = certificateLists(store).anchors[i]
-        var c = Certificate(placeholderFor: der)
-        try withUnsafeMutablePointer(to: &c) { (p) throws(IoTCertError) in
-            try Certificate.read(der, into: p)
+    let der = certificateLists(store).anchors[i]
+    // Read in place into zeroed stack memory, as Frame.fill does into the workspace: a
+    // Certificate value built first and then overwritten would be a second copy.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: MemoryLayout<Certificate>.size) {
+        let raw = UnsafeMutableRawPointer($0.baseAddress!)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<Certificate>.size)
+        let c = raw.bindMemory(to: Certificate.self, capacity: 1)
+        do throws(IoTCertError) {
+            try Certificate.read(der, into: c)
+            try checkAnchorCertificate(c.pointee, strict: strict)
+            outcome.pointee.anchor = TrustAnchor(certificate: c.pointee)
+            outcome.pointee.error = nil
+        } catch {
+            outcome.pointee.error = error
         }
-        try checkAnchorCertificate(c, strict: strict)
-        outcome.pointee.anchor = TrustAnchor(certificate: c)
-        outcome.pointee.error = nil
-    } catch {
-        outcome.pointee.error = error
     }
 }
 
@@ -320,28 +330,47 @@ func revocationListContains(_ store: UnsafeRawPointer, _ issuerKeyID: iotcert_bu
         .contains(issuerKeyID: issuerKeyID.bytes, serial: serial.bytes)
 }
 
+/// The next value of `r`, which must carry `tag`, opened: the one step every shallow read
+/// repeats, out of line so that each use is a call.
+@inline(never)
+func readChildren(_ r: inout DERReader, _ tag: DERTag) throws(IoTCertError) -> DERReader {
+    try r.read(tag).children()
+}
+
+/// The fields of a certificate's TBSCertificate, where the shallow reads start.
+@inline(never)
+private func tbsFields(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> DERReader {
+    var outer = DERReader(der)
+    var c = try readChildren(&outer, .sequence)
+    return try readChildren(&c, .sequence)
+}
+
 /// The subject name of a certificate, found with a shallow read (no extension decoding):
 /// used to scan candidates before paying for a full parse.
 func locateSubject(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> UnsafeRawBufferPointer {
-    var outer = DERReader(der)
-    var c = try outer.read(.sequence).children()
-    var t = try c.read(.sequence).children()
+    var t = try tbsFields(der)
     _ = try t.readIfPresent(.context(0, constructed: true))
-    _ = try t.read(.integer)  // serialNumber
-    _ = try t.read(.sequence)  // signature
-    _ = try t.read(.sequence)  // issuer
-    _ = try t.read(.sequence)  // validity
+    // serialNumber (INTEGER), then signature, issuer and validity (SEQUENCEs).
+    for field in 0..<4 { _ = try t.read(field == 0 ? .integer : .sequence) }
     return try t.read(.sequence).encoded
 }
 
-/// The subjectKeyIdentifier of a certificate (empty when it has none), found by walking the
-/// extensions without decoding them: used only to order candidates.
+/// The subjectKeyIdentifier of a certificate (empty when it has none), read with the
+/// certificate's own extensions decoder but nothing else of the certificate: used only to
+/// order candidates.
 func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
     -> UnsafeRawBufferPointer
 {
-    guard let value = try locateExtensionValue(der, .subjectKeyIdentifier) else { return .empty }
-    var inner = DERReader(value, depth: 4)
-    return try inner.read(.octetString).content
+    var t = try tbsFields(der)
+    // Bounded by the TBS length: each field read consumes at least two octets.
+    while !t.isAtEnd {
+        let field = try t.read()
+        guard field.tag == .context(3, constructed: true) else { continue }
+        var extensions = Extensions()
+        try extensions.read(explicit: field)
+        return extensions.subjectKeyID
+    }
+    return .empty
 }
 
 /// The nameConstraints extension's value (the NameConstraints SEQUENCE) of a certificate, or
@@ -349,29 +378,30 @@ func locateSubjectKeyID(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
 public func locateNameConstraints(_ der: UnsafeRawBufferPointer) throws(IoTCertError)
     -> UnsafeRawBufferPointer?
 {
-    try locateExtensionValue(der, .nameConstraints)
+    try locateExtensionValue(der, idCE: 30)
 }
 
-/// The extnValue content of the extension `key`, found by a shallow walk of the TBS (no
-/// other extension is decoded).
-func locateExtensionValue(_ der: UnsafeRawBufferPointer, _ key: OIDKey) throws(IoTCertError)
-    -> UnsafeRawBufferPointer?
+/// The extnValue content of the extension id-ce `number` (2.5.29.number, as
+/// subjectKeyIdentifier 14 and nameConstraints 30 are), found by a shallow walk of the TBS
+/// (no other extension is decoded).
+func locateExtensionValue(_ der: UnsafeRawBufferPointer, idCE number: UInt8)
+    throws(IoTCertError) -> UnsafeRawBufferPointer?
 {
-    var outer = DERReader(der)
-    var c = try outer.read(.sequence).children()
-    var t = try c.read(.sequence).children()
+    var t = try tbsFields(der)
     // Bounded by the TBS length: each field read consumes at least two octets.
     while !t.isAtEnd {
         let field = try t.read()
         guard field.tag == .context(3, constructed: true) else { continue }
         var wrapper = try field.children()
-        var list = try wrapper.read(.sequence).children()
+        var list = try readChildren(&wrapper, .sequence)
         while !list.isAtEnd {
-            var e = try list.read(.sequence).children()
-            let oid = try e.read(.objectIdentifier)
+            var e = try readChildren(&list, .sequence)
+            let oid = try e.read(.objectIdentifier).content
             _ = try e.readIfPresent(.boolean)
             let value = try e.read(.octetString)
-            if OIDKey(oid.content) == key { return value.content }
+            if oid.count == 3 && oid[0] == 0x55 && oid[1] == 0x1D && oid[2] == number {
+                return value.content
+            }
         }
     }
     return nil

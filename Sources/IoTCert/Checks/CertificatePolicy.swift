@@ -103,7 +103,7 @@ func hasSignatureParameters(_ c: Certificate) -> Bool {
     guard let der = c.der.baseAddress, let tbs = c.tbs.baseAddress else { return false }
     let rest = tbs + c.tbs.count
     var r = DERReader(UnsafeRawBufferPointer(start: rest, count: der + c.der.count - rest))
-    guard var parts = try? readChildren(&r, .sequence), (try? parts.read()) != nil else {
+    guard var parts = try? r.readChildren(.sequence), (try? parts.read()) != nil else {
         return false
     }
     return !parts.isAtEnd

@@ -152,6 +152,13 @@ public struct DERReader {
         return value
     }
 
+    /// Reads the next value, requires `tag`, and opens it: the step every walk over nested
+    /// SEQUENCEs repeats, out of line so that each use is a call.
+    @inline(never)
+    public mutating func readChildren(_ tag: DERTag) throws(IoTCertError) -> DERReader {
+        try read(tag).children()
+    }
+
     /// Reads the next value if it carries `tag`; otherwise leaves the reader where it was.
     public mutating func readIfPresent(_ tag: DERTag) throws(IoTCertError) -> DERValue? {
         guard !isAtEnd else { return nil }

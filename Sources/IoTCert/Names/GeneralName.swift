@@ -106,7 +106,7 @@ struct GeneralSubtreeIterator {
 @inline(never)
 func readGeneralName(_ r: inout DERReader, subtree: Bool) throws(IoTCertError) -> GeneralName {
     guard subtree else { return try GeneralName(try r.read(), inConstraint: false) }
-    var fields = try r.read(.sequence).children()
+    var fields = try r.readChildren(.sequence)
     let name = try GeneralName(try fields.read(), inConstraint: true)
     guard fields.isAtEnd else { throw .certBadExtension }
     return name

@@ -20,7 +20,7 @@ func validateName(_ name: DERValue) throws(IoTCertError) -> Int {
         var attributes = try rdn.children()
         guard !attributes.isAtEnd else { throw .certBadName }
         while !attributes.isAtEnd {
-            var atv = try attributes.read(.sequence).children()
+            var atv = try attributes.readChildren(.sequence)
             _ = try atv.read().objectIdentifier()
             let value = try atv.read()
             try atv.finish()

@@ -330,19 +330,12 @@ func revocationListContains(_ store: UnsafeRawPointer, _ issuerKeyID: iotcert_bu
         .contains(issuerKeyID: issuerKeyID.bytes, serial: serial.bytes)
 }
 
-/// The next value of `r`, which must carry `tag`, opened: the one step every shallow read
-/// repeats, out of line so that each use is a call.
-@inline(never)
-func readChildren(_ r: inout DERReader, _ tag: DERTag) throws(IoTCertError) -> DERReader {
-    try r.read(tag).children()
-}
-
 /// The fields of a certificate's TBSCertificate, where the shallow reads start.
 @inline(never)
 private func tbsFields(_ der: UnsafeRawBufferPointer) throws(IoTCertError) -> DERReader {
     var outer = DERReader(der)
-    var c = try readChildren(&outer, .sequence)
-    return try readChildren(&c, .sequence)
+    var c = try outer.readChildren(.sequence)
+    return try c.readChildren(.sequence)
 }
 
 /// The subject name of a certificate, found with a shallow read (no extension decoding):
@@ -393,9 +386,9 @@ func locateExtensionValue(_ der: UnsafeRawBufferPointer, idCE number: UInt8)
         let field = try t.read()
         guard field.tag == .context(3, constructed: true) else { continue }
         var wrapper = try field.children()
-        var list = try readChildren(&wrapper, .sequence)
+        var list = try wrapper.readChildren(.sequence)
         while !list.isAtEnd {
-            var e = try readChildren(&list, .sequence)
+            var e = try list.readChildren(.sequence)
             let oid = try e.read(.objectIdentifier).content
             _ = try e.readIfPresent(.boolean)
             let value = try e.read(.octetString)

@@ -242,9 +242,7 @@ struct TrustStoreReference {
     @inline(__always)
     func anchor(_ i: Int, strict: Bool = false) throws(IoTCertError) -> TrustAnchor {
         var out = AnchorOutcome(anchor: .unusable, error: .invalidArgument)
-        withUnsafeMutablePointer(to: &out) {
-            pointer.pointee.functions.anchor(raw, i, strict, UnsafeMutableRawPointer($0))
-        }
+        withUnsafeMutablePointer(to: &out) { writeAnchor(i, strict: strict, into: $0) }
         if let error = out.error { throw error }
         return out.anchor
     }

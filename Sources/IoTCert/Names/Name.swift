@@ -80,7 +80,7 @@ struct NameAttributeIterator {
             attributes = a
             rdnCount &+= 1
         }
-        guard let atvValue = try? attributes.read(.sequence), var atv = try? atvValue.children(),
+        guard var atv = try? attributes.readChildren(.sequence),
             let t = try? atv.read(), let v = try? atv.read()
         else {
             failed = true
